@@ -1,0 +1,113 @@
+"""The build pipeline, top to bottom: configure, load, stop on errors, render, index, feed, publish."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from presskit import config as project_config
+from presskit import feed, newsroom, releases, renderers, templates
+from presskit.diagnostics import Reporter
+from presskit.model import Config, Release
+from presskit.staging import Staging, StagingError
+from presskit.view import ReleaseView, SiteView
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line can change about a build."""
+
+    root: Path
+    out: Path | None = None
+    drafts: bool = False
+    now: dt.datetime | None = None
+    base_url: str | None = None
+
+
+@dataclass
+class BuildResult:
+    """What happened: diagnostics, and the releases that were published or held back."""
+
+    reporter: Reporter
+    published: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reporter.errors
+
+
+def load_project(root: Path, reporter: Reporter, base_url: str | None = None) -> tuple[Config, list[Release]]:
+    """Read configuration and every release; all problems go to the reporter."""
+    config = project_config.load(root, reporter)
+    if base_url:
+        config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    return config, releases.load_all(config, reporter)
+
+
+def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
+    """Published now: not under embargo at `now`, and not a draft unless drafts are asked for."""
+    if release.draft and not drafts:
+        return False
+    return release.embargo is None or release.embargo <= now
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    """Build the whole newsroom into a staging folder and publish it only if nothing failed."""
+    root = options.root.resolve()
+    reporter = Reporter(root)
+    result = BuildResult(reporter)
+    config, loaded = load_project(root, reporter, options.base_url)
+    if reporter.errors:
+        return result
+
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    public = [r for r in loaded if is_public(r, now, options.drafts)]
+    result.held = [r.slug for r in loaded if r not in public]
+
+    try:
+        staging = Staging(options.out or root / "out", root)
+    except StagingError as exc:
+        reporter.error(options.out or root / "out", 1, 1, str(exc), "output")
+        return result
+    try:
+        context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
+        views = [ReleaseView(release, config) for release in public]
+        formats = [renderers.get(fmt) for fmt in renderers.REGISTRY] if views else []
+        for view in views:
+            progress(view.slug)
+            if render_release(view, staging, context, formats, reporter):
+                result.published.append(view.slug)
+        if not reporter.errors:
+            newsroom.write(views, staging, context)
+            feed.write(views, staging, context)
+    except (OSError, StagingError) as exc:
+        reporter.error(staging.folder, 1, 1, f"cannot write the output: {exc}", "output")
+    if reporter.errors:
+        staging.discard()
+        return result
+    try:
+        staging.publish()
+    except (OSError, StagingError) as exc:
+        staging.discard()
+        reporter.error(staging.out, 1, 1, f"cannot publish the output: {exc}", "output")
+    return result
+
+
+def render_release(view: ReleaseView, staging: Staging, context, formats, reporter: Reporter) -> bool:
+    """Copy a release's photos and render each format into its folder; report failures, never raise."""
+    folder = staging.path(view.slug + "/")
+    folder.mkdir(parents=True, exist_ok=True)
+    for photo in view.release.photos:
+        shutil.copyfile(photo.source, staging.path(f"{view.slug}/{photo.filename}"))
+    for renderer in formats:
+        try:
+            renderer.render(view, folder, context)
+        except renderers.RenderError as exc:
+            reporter.error(view.release.source, 1, 1, str(exc), f"render.{renderer.format}")
+            return False
+    return True

@@ -1,0 +1,121 @@
+"""Project configuration: the [tool.presskit] table of pyproject.toml, validated into a Config."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+
+from presskit import urls
+from presskit.diagnostics import Reporter
+from presskit.model import Config, Contact, Link
+
+CONFIG_FILE = "pyproject.toml"
+_STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir")
+_KNOWN = (*_STRINGS, "logo", "about", "contacts")
+CONTACT_FIELDS = ("name", "role", "email", "phone", "mobile", "social")
+
+
+def _line_of(text: str, key: str) -> int:
+    """Best-effort line of `key = ...` in the TOML text (tomllib keeps no positions)."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def load(root: Path, reporter: Reporter) -> Config:
+    """Read the project's configuration; problems go to the reporter and defaults stand in."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(root=root)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        reporter.error(path, line, col, f"TOML syntax error: {exc}", "config.syntax")
+        return Config(root=root)
+    section = data.get("tool", {}).get("presskit", {})
+    if not isinstance(section, dict):
+        reporter.error(path, _line_of(text, "presskit"), 1, "[tool.presskit] must be a table", "config.type")
+        return Config(root=root)
+
+    values: dict = {}
+    for key, value in section.items():
+        line = _line_of(text, key)
+        if key not in _KNOWN:
+            close = difflib.get_close_matches(key, _KNOWN, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            reporter.error(path, line, 1, f"unknown setting '{key}' in [tool.presskit]{hint}", "config.unknown")
+        elif key in _STRINGS:
+            if isinstance(value, str) and value.strip():
+                values[key] = value.strip()
+            else:
+                reporter.error(path, line, 1, f"'{key}' must be a non-empty string", "config.type")
+        elif key == "logo":
+            logo = (root / str(value)).resolve()
+            if not logo.is_relative_to(root.resolve()) or not logo.is_file():
+                reporter.error(path, line, 1, f"logo '{value}' is not a file inside the project", "config.logo")
+            else:
+                values["logo"] = logo
+        elif key == "about":
+            if isinstance(value, str):
+                values["about"] = {"": value}
+            elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                values["about"] = dict(value)
+            else:
+                reporter.error(path, line, 1, "'about' must be a string or a table of language = text", "config.type")
+        elif key == "contacts":
+            values["contacts"] = tuple(_contacts(value, path, _line_of(text, "[[tool.presskit.contacts]]".strip("[]")), reporter))
+
+    if "base_url" in values:
+        try:
+            urls.check(values["base_url"])
+        except urls.UrlError as exc:
+            reporter.error(path, _line_of(text, "base_url"), 1, f"base_url: {exc}", "config.url")
+        if not values["base_url"].endswith("/"):
+            values["base_url"] += "/"
+    if "timezone" in values:
+        try:
+            zoneinfo.ZoneInfo(values["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            reporter.error(path, _line_of(text, "timezone"), 1, f"unknown time zone '{values['timezone']}'", "config.timezone")
+            del values["timezone"]
+    if "" in values.get("about", {}):
+        values["about"] = {values.get("lang", "en"): values["about"].pop("")}
+    return Config(root=root, **values)
+
+
+def _contacts(value, path: Path, line: int, reporter: Reporter) -> list[Contact]:
+    if not isinstance(value, list):
+        reporter.error(path, line, 1, "'contacts' must be an array of tables", "config.type")
+        return []
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            reporter.error(path, line, 1, "each contact needs a 'name'", "config.contact")
+            continue
+        unknown = [k for k in item if k not in CONTACT_FIELDS]
+        if unknown:
+            reporter.error(path, line, 1, f"unknown contact field '{unknown[0]}'", "config.contact")
+            continue
+        social = item.get("social")
+        link = None
+        if isinstance(social, dict):
+            link = Link(str(social.get("label", "")), str(social.get("url", "")))
+        elif isinstance(social, str):
+            link = Link(social, social)
+        if link is not None and not urls.is_allowed(link.url):
+            reporter.error(path, line, 1, f"contact social link '{link.url}' is not an http(s) URL", "config.url")
+            link = None
+        fields = {k: str(v) for k, v in item.items() if k not in ("social",)}
+        found.append(Contact(**fields, social=link))
+    return found
+
+
+def timezone(config: Config) -> zoneinfo.ZoneInfo:
+    """The project's time zone object."""
+    return zoneinfo.ZoneInfo(config.timezone)

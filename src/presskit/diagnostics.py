@@ -1,0 +1,62 @@
+"""Diagnostics as data: every content problem is a Diagnostic, printed like a compiler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in a source file, with a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    severity: str  # "error" or "warning"
+    message: str
+    code: str = ""
+
+    def __str__(self) -> str:
+        suffix = f" [{self.code}]" if self.code else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}{suffix}"
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics for one run; nothing here prints or exits."""
+
+    root: Path | None = None
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def display_path(self, path: Path | str) -> str:
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    def add(self, path: Path | str, line: int, column: int, severity: str, message: str, code: str = "") -> None:
+        self.items.append(Diagnostic(self.display_path(path), line, column, severity, message, code))
+
+    def error(self, path: Path | str, line: int, column: int, message: str, code: str = "") -> None:
+        self.add(path, line, column, "error", message, code)
+
+    def warning(self, path: Path | str, line: int, column: int, message: str, code: str = "") -> None:
+        self.add(path, line, column, "warning", message, code)
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.path, d.line, d.column, d.message))

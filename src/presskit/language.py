@@ -1,0 +1,55 @@
+"""Per-language labels and typographic conventions, read from data files in presskit/locales/.
+
+Adding a language is adding a TOML file; unknown languages fall back to English labels,
+while dates still come from CLDR for the language itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+FALLBACK = "en"
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Labels and typography for one language."""
+
+    lang: str
+    labels: dict[str, str]
+    typography: dict
+
+    def label(self, key: str, **values: str) -> str:
+        text = self.labels[key]
+        return text.format(**values) if values else text
+
+
+def available() -> list[str]:
+    """Languages that have a data file."""
+    return sorted(p.name[:-5] for p in resources.files("presskit").joinpath("locales").iterdir() if p.name.endswith(".toml"))
+
+
+def base_language(lang: str) -> str:
+    """'fr-CA' -> 'fr'."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+@functools.cache
+def _read(name: str) -> dict | None:
+    path = resources.files("presskit").joinpath("locales", f"{name}.toml")
+    if not path.is_file():
+        return None
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def get(lang: str) -> Locale:
+    """The locale for a BCP 47 tag: the exact file, else its base language, else English."""
+    fallback = _read(FALLBACK) or {}
+    data = _read(lang.lower()) or _read(base_language(lang)) or fallback
+    labels = {**fallback.get("labels", {}), **data.get("labels", {})}
+    typography = {**fallback.get("typography", {}), **data.get("typography", {})}
+    return Locale(lang, labels, typography)

@@ -1,0 +1,95 @@
+"""The typed, frozen content model: what a release is, independent of any file format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled web address ("+ d'infos")."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A press contact; only the name is required."""
+
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    mobile: str = ""
+    social: Link | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo shipped with a release: its source file, the name it is published under, and its texts."""
+
+    source: Path
+    filename: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    width: int = 0
+    height: int = 0
+    media_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release, validated and typeset; Markdown fields are kept as source text."""
+
+    slug: str
+    source: Path
+    title: str
+    date: dt.date | dt.datetime
+    lang: str
+    label: str
+    body: str
+    contacts: tuple[Contact, ...]
+    subtitle: str = ""
+    location: str = ""
+    section: str = ""
+    lead: str = ""
+    links: tuple[Link, ...] = ()
+    photos: tuple[Photo, ...] = ()
+    photos_note: str = ""
+    photo_credits: str = ""
+    tags: tuple[str, ...] = ()
+    about: str = ""
+    embargo: dt.datetime | None = None
+    draft: bool = False
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first when sorted in reverse; the slug breaks ties deterministically."""
+        when = self.date if isinstance(self.date, dt.datetime) else dt.datetime.combine(self.date, dt.time())
+        return (when.replace(tzinfo=None), self.slug)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Project configuration from [tool.presskit] in pyproject.toml; every field has a default."""
+
+    root: Path
+    organization: str = "Press office"
+    base_url: str = "http://localhost:8000/"
+    lang: str = "en"
+    timezone: str = "UTC"
+    logo: Path | None = None
+    about: dict[str, str] = field(default_factory=dict)
+    contacts: tuple[Contact, ...] = ()
+    feed_title: str = ""
+    feed_description: str = ""
+    releases_dir: str = "releases"
+    templates_dir: str = "templates"
+
+    def about_for(self, lang: str) -> str:
+        """The boilerplate in a language, falling back to the default language, then to any."""
+        return self.about.get(lang) or self.about.get(self.lang) or next(iter(self.about.values()), "")

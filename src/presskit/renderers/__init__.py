@@ -1,0 +1,52 @@
+"""One renderer per document format behind one small interface, and the registry that names them.
+
+Renderers are imported only when something must be rendered, so that a build with nothing
+to render never pays for importing WeasyPrint or python-docx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import jinja2
+
+from presskit.model import Config
+from presskit.view import ReleaseView, SiteView
+
+
+class RenderError(Exception):
+    """A release could not be rendered in one format; the message is for the press officer."""
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every renderer may use besides the release: configuration, templates, site texts."""
+
+    config: Config
+    env: jinja2.Environment
+    site: SiteView
+
+
+class Renderer(Protocol):
+    """Writes one format of one release into that release's output folder."""
+
+    format: str
+
+    def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path: ...
+
+
+# Order matters: the HTML page shows the sizes of the PDF and DOCX, so it comes last.
+REGISTRY = {
+    "pdf": "presskit.renderers.pdf:PdfRenderer",
+    "docx": "presskit.renderers.docx:DocxRenderer",
+    "html": "presskit.renderers.html:HtmlRenderer",
+}
+
+
+def get(fmt: str) -> Renderer:
+    """An instance of the renderer registered for a format."""
+    module, _, name = REGISTRY[fmt].partition(":")
+    return getattr(importlib.import_module(module), name)()

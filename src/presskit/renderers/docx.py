@@ -1,0 +1,321 @@
+"""The editable Word document of a release (python-docx), built on a restylable reference .docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from PIL import Image
+
+from presskit import templates, urls
+from presskit.renderers import RenderContext
+from presskit.view import ReleaseView
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Paragraph styles presskit adds when the reference document does not define them.
+CUSTOM_STYLES = {
+    "Release Label": dict(bold=True, size=10, color=RGBColor(0x7A, 0x1F, 0x3D), caps=True),
+    "Dateline": dict(size=10),
+    "Release Section": dict(italic=True, size=9.5, color=RGBColor(0x44, 0x44, 0x44)),
+    "Lead": dict(bold=True),
+    "Contact": dict(size=10),
+    "Notice": dict(bold=True, size=11, color=RGBColor(0xB0, 0x00, 0x20)),
+}
+
+
+class DocxRenderer:
+    """Renders `<slug>/<slug>.docx` with real Word styles, hyperlinks, images and metadata."""
+
+    format = "docx"
+
+    def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
+        document = docx.Document(str(templates.theme_file(context.config, "reference.docx")))
+        _ensure_styles(document)
+        writer = _Writer(document)
+        release = view.release
+
+        _header_footer(document, context.site.organization, release.label, view.label("page"))
+        writer.paragraph(release.label, "Release Label")
+        writer.paragraph(view.dateline, "Dateline")
+        if release.section:
+            writer.paragraph(release.section, "Release Section")
+        writer.paragraph(release.title, "Title")
+        if release.subtitle:
+            writer.paragraph(release.subtitle, "Subtitle")
+        if release.lead:
+            paragraph = document.add_paragraph(style="Lead")
+            writer.inline(paragraph, view.lead_tokens[0].children or [] if view.lead_tokens else [])
+        writer.blocks(view.body_tokens)
+        for link in release.links:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(view.colon(link.label) + " ")
+            writer.hyperlink(paragraph, link.url, link.url)
+        for photo in release.photos:
+            writer.photo(photo)
+        if release.photos_note:
+            writer.paragraph(release.photos_note, "Caption")
+        if release.photo_credits:
+            writer.paragraph(f"{view.colon(view.label('photo_credits'))} {release.photo_credits}", "Caption")
+
+        document.add_paragraph(view.contacts_heading, style="Heading 1")
+        for contact in release.contacts:
+            paragraph = document.add_paragraph(style="Contact")
+            name = paragraph.add_run(contact.name)
+            name.bold = True
+            if contact.role:
+                paragraph.add_run(f", {contact.role}")
+            if contact.email:
+                paragraph.add_run().add_break()
+                writer.hyperlink(paragraph, f"mailto:{contact.email}", contact.email)
+            for key, number in (("phone", contact.phone), ("mobile", contact.mobile)):
+                if number:
+                    paragraph.add_run().add_break()
+                    paragraph.add_run(view.colon(view.label(key)) + " ")
+                    writer.hyperlink(paragraph, urls.tel(number), number)
+            if contact.social:
+                paragraph.add_run().add_break()
+                writer.hyperlink(paragraph, contact.social.url, contact.social.label)
+        if release.about:
+            document.add_paragraph(view.label("about"), style="Heading 1")
+            writer.paragraph(release.about, "Normal")
+
+        _properties(document, view, context.site.organization)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        target = folder / view.docx_name
+        target.write_bytes(_reproducible_zip(buffer.getvalue(), view.published))
+        return target
+
+
+def _ensure_styles(document) -> None:
+    styles = document.styles
+    names = {s.name for s in styles}
+    for name, spec in CUSTOM_STYLES.items():
+        if name in names:
+            continue
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        font = style.font
+        font.bold = spec.get("bold")
+        font.italic = spec.get("italic")
+        font.all_caps = spec.get("caps")
+        if "size" in spec:
+            font.size = Pt(spec["size"])
+        if "color" in spec:
+            font.color.rgb = spec["color"]
+
+
+class _Writer:
+    """Turns typeset Markdown tokens into Word paragraphs with named styles."""
+
+    def __init__(self, document):
+        self.document = document
+        self.lists: list[str] = []
+
+    def paragraph(self, text: str, style: str) -> Paragraph:
+        return self.document.add_paragraph(text, style=style)
+
+    def blocks(self, tokens) -> None:
+        quote = 0
+        pending_style = None
+        for token in tokens:
+            kind = token.type
+            if kind == "heading_open":
+                level = min(int(token.tag[1]) - 1, 3)
+                pending_style = f"Heading {level}"
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                self.lists.append("List Bullet" if kind == "bullet_list_open" else "List Number")
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif kind == "blockquote_open":
+                quote += 1
+            elif kind == "blockquote_close":
+                quote -= 1
+            elif kind == "inline":
+                style = pending_style
+                if style is None and self.lists:
+                    depth = len(self.lists)
+                    style = self.lists[-1] + (f" {depth}" if depth > 1 else "")
+                if style is None:
+                    style = "Quote" if quote else "Normal"
+                paragraph = self.document.add_paragraph(style=style)
+                self.inline(paragraph, token.children or [])
+                pending_style = None
+            elif kind in ("code_block", "fence"):
+                paragraph = self.document.add_paragraph(style="Normal")
+                run = paragraph.add_run(token.content.rstrip("\n"))
+                run.font.name = "Courier New"
+            elif kind == "hr":
+                self.document.add_paragraph("* * *", style="Normal").alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def inline(self, paragraph: Paragraph, children) -> None:
+        bold = italic = False
+        link = None
+        for child in children:
+            kind = child.type
+            if kind == "strong_open":
+                bold = True
+            elif kind == "strong_close":
+                bold = False
+            elif kind == "em_open":
+                italic = True
+            elif kind == "em_close":
+                italic = False
+            elif kind == "link_open":
+                link = self._hyperlink_element(paragraph, str(child.attrGet("href")))
+            elif kind == "link_close":
+                link = None
+            elif kind in ("text", "code_inline"):
+                if link is not None:
+                    link.append(_run_element(child.content, bold=bold, italic=italic, link=True))
+                else:
+                    run = paragraph.add_run(child.content)
+                    run.bold = bold or None
+                    run.italic = italic or None
+                    if kind == "code_inline":
+                        run.font.name = "Courier New"
+            elif kind == "softbreak":
+                target = link if link is not None else None
+                if target is not None:
+                    target.append(_run_element(" "))
+                else:
+                    paragraph.add_run(" ")
+            elif kind == "hardbreak":
+                paragraph.add_run().add_break()
+
+    def _hyperlink_element(self, paragraph: Paragraph, url: str):
+        urls.check(url)  # the loader has checked already; never write a link that is not allowed
+        rel_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        element = OxmlElement("w:hyperlink")
+        element.set(qn("r:id"), rel_id)
+        paragraph._p.append(element)
+        return element
+
+    def hyperlink(self, paragraph: Paragraph, url: str, text: str) -> None:
+        self._hyperlink_element(paragraph, url).append(_run_element(text, link=True))
+
+    def photo(self, photo) -> None:
+        source = photo.source
+        if photo.media_type == "image/webp":  # Word cannot show WebP: embed a PNG copy
+            with Image.open(source) as image:
+                buffer = io.BytesIO()
+                image.save(buffer, "PNG")
+                buffer.seek(0)
+                source = buffer
+        width = Cm(15) if photo.width >= photo.height else Cm(10)
+        self.document.add_picture(source if isinstance(source, io.BytesIO) else str(source), width=width)
+        inline = self.document.paragraphs[-1]._p.xpath(".//wp:docPr")
+        for doc_pr in inline:
+            doc_pr.set("descr", photo.alt)
+            doc_pr.set("title", photo.alt)
+        caption = photo.caption
+        if photo.credit:
+            caption = f"{caption} © {photo.credit}".strip()
+        if caption:
+            self.document.add_paragraph(caption, style="Caption")
+
+
+def _run_element(text: str, *, bold: bool = False, italic: bool = False, link: bool = False):
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    if link:
+        color = OxmlElement("w:color")
+        color.set(qn("w:val"), "0B4F8A")
+        underline = OxmlElement("w:u")
+        underline.set(qn("w:val"), "single")
+        props.append(color)
+        props.append(underline)
+    if bold:
+        props.append(OxmlElement("w:b"))
+    if italic:
+        props.append(OxmlElement("w:i"))
+    run.append(props)
+    text_element = OxmlElement("w:t")
+    text_element.set(qn("xml:space"), "preserve")
+    text_element.text = text
+    run.append(text_element)
+    return run
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    placeholder = OxmlElement("w:t")
+    placeholder.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, separate, placeholder, end):
+        run._r.append(element)
+
+
+def _header_footer(document, organization: str, label: str, page_word: str) -> None:
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.2)
+    header = section.header.paragraphs[0]
+    header.text = f"{organization} · {label}"
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run(f"{organization} · ")
+    _field(footer, "PAGE")
+    footer.add_run(" / ")
+    _field(footer, "NUMPAGES")
+
+
+def _properties(document, view: ReleaseView, organization: str) -> None:
+    props = document.core_properties
+    release = view.release
+    props.title = release.title
+    props.subject = release.section or release.label
+    props.author = organization
+    props.last_modified_by = organization
+    props.keywords = ", ".join(release.tags)
+    props.language = release.lang
+    props.comments = view.summary[:250]
+    props.category = release.label
+    props.revision = 1
+    when = view.published.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    # Declare the document language on the default run properties so spelling and hyphenation follow it.
+    rpr = document.styles.element.find(qn("w:docDefaults"))
+    if rpr is not None:
+        run_props = rpr.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if run_props is not None:
+            lang = run_props.find(qn("w:lang"))
+            if lang is None:
+                lang = OxmlElement("w:lang")
+                run_props.append(lang)
+            lang.set(qn("w:val"), release.lang)
+
+
+def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Re-zip with fixed timestamps and order so the same release always gives the same bytes."""
+    stamp = max(when.astimezone(dt.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()

@@ -1,0 +1,96 @@
+"""Atomic publication of the output folder: build beside it, then swap it in with one rename.
+
+`out` is a symbolic link to a complete build folder kept in `.out.builds/` next to it; a new build
+is written to a fresh folder there and the link is replaced atomically (os.replace), so readers and
+crashes only ever see the complete previous build or the complete new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class StagingError(Exception):
+    """The output folder cannot be used safely."""
+
+
+class Staging:
+    """A fresh build folder that becomes `out` on publish() and vanishes on discard()."""
+
+    def __init__(self, out: Path, sources: Path):
+        self.out = Path(os.path.abspath(out))
+        sources = Path(os.path.realpath(sources))
+        real_out = Path(os.path.realpath(self.out))
+        if sources == real_out or sources.is_relative_to(real_out):
+            raise StagingError(f"refusing to use {out} as the output folder: it contains the project's sources")
+        self.store = self.out.parent / f".{self.out.name}.builds"
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.store))
+            os.chmod(self.folder, 0o755)
+        except OSError as exc:
+            raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
+
+    @property
+    def previous(self) -> Path | None:
+        """The folder of the build currently published, if any."""
+        if self.out.is_symlink() or self.out.is_dir():
+            return Path(os.path.realpath(self.out))
+        return None
+
+    def path(self, relative: str) -> Path:
+        """A path inside the build folder; refuses anything that would land outside it."""
+        target = Path(os.path.normpath(self.folder / relative))
+        if not target.is_relative_to(self.folder):
+            raise StagingError(f"refusing to write outside the build folder: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def publish(self) -> None:
+        """Make the build folder the new `out` in one atomic step, then remove older builds."""
+        _fsync_tree(self.folder)
+        old = self.previous
+        if self.out.exists() and not self.out.is_symlink():
+            # A plain folder from elsewhere: move it aside once (not atomic); links are used from now on.
+            if not self.out.is_dir():
+                raise StagingError(f"{self.out} exists and is not a folder")
+            aside = Path(tempfile.mkdtemp(prefix="previous-", dir=self.store))
+            os.replace(self.out, aside / "out")
+            old = aside
+        link = self.store / f".link-{self.folder.name}"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(os.path.relpath(self.folder, self.out.parent), link)
+        os.replace(link, self.out)
+        _fsync_dir(self.out.parent)
+        self._clean(keep=self.folder)
+        if old is not None and old != self.folder and old.is_relative_to(self.store):
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Forget this build; `out` is untouched."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _clean(self, keep: Path) -> None:
+        """Remove build folders left by interrupted runs (never the published one)."""
+        for entry in self.store.iterdir():
+            if entry != keep and entry.name.startswith(("build-", "previous-")) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
