@@ -91,15 +91,16 @@ def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:
     if not isinstance(root, Mapping):
         f.error(root.mark, f"a release must be a mapping of fields (title: ..., date: ...), not {_KINDS[type(root)]}", "release.type")
         return None
-    release = _Validator(f, config, slug).release(root)
+    release = _Validator(f, config, slug, text.splitlines()).release(root)
     return None if f.failed else release
 
 
 class _Validator:
     """Turns one file's node tree into a Release, reporting each problem at its node."""
 
-    def __init__(self, f: _File, config: Config, slug: str):
+    def __init__(self, f: _File, config: Config, slug: str, lines: list[str]):
         self.f = f
+        self.lines = lines
         self.config = config
         self.slug = slug
         self.lang = config.lang
@@ -159,7 +160,7 @@ class _Validator:
         # Block scalars ('|', '>') start on the line after the key.
         first_line = node.mark.line + (1 if node.style in ("|", ">") else 0)
         for ref in markup.find_links(value, inline=inline):
-            mark = Mark(first_line + ref.line_offset, node.mark.column)
+            mark = self._find(ref.url, first_line + ref.line_offset, node.mark)
             if ref.kind == "image":
                 self.f.error(mark, f"{name}: images in Markdown are not supported; list them under 'photos'", "release.markdown-image")
                 continue
@@ -168,6 +169,14 @@ class _Validator:
             except urls.UrlError as exc:
                 self.f.error(mark, f"{name}: {exc}", "release.url")
         return value
+
+    def _find(self, needle: str, line: int, fallback: Mark) -> Mark:
+        """Where `needle` is written, searching from `line` on (Markdown may wrap a link over lines)."""
+        for number in range(line, min(line + 50, len(self.lines) + 1)):
+            column = self.lines[number - 1].find(needle) if needle else -1
+            if column >= 0:
+                return Mark(number, column + 1)
+        return fallback
 
     def _typeset(self, text: str) -> str:
         return typography.typeset(text, self.lang)

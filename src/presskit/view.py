@@ -85,7 +85,7 @@ class ReleaseView:
 
     @property
     def contacts_heading(self) -> str:
-        return self.label("contacts_heading_plural" if len(self.release.contacts) > 1 else "contacts_heading")
+        return self.label("contacts_heading")
 
     # Paths inside the output folder, relative to its root.
     @property

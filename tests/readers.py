@@ -1,0 +1,115 @@
+"""Read presskit's outputs back with real readers: pypdf, python-docx, an HTML parser, feedparser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import feedparser
+import pypdf
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seeds" / "000_bed6a7fd4119041d.txt"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Text of each page, as a PDF reader extracts it."""
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def pdf_text(path: Path, furniture: tuple[str, ...] = ()) -> str:
+    """The document's running text: page footers removed, words hyphenated at line ends rejoined."""
+    kept = []
+    for page in pdf_pages(path):
+        lines = [
+            line
+            for line in page.splitlines()
+            if not re.fullmatch(r"(.*\s)?\d+ / \d+", line.strip()) and line.strip() not in furniture
+        ]
+        kept.append("\n".join(lines))
+    # WeasyPrint's automatic hyphenation inserts U+2010 at line ends; a typed hyphen is U+002D.
+    return re.sub("\u2010\n", "", "\n".join(kept))
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph of the Word document's body, in order."""
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+class _TextParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self.skip += 1
+        if tag in ("p", "li", "br", "h1", "h2", "h3", "address", "div", "section", "figure", "figcaption"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML document or fragment."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def read_feed(path: Path):
+    """The feed as feedparser (an aggregator's parser) sees it."""
+    return feedparser.parse(path.read_bytes())
+
+
+def words(text: str) -> list[str]:
+    """Normalized word tokens: typography (quotes, apostrophes, no-break spaces) does not count."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.findall(r"\w+", text)
+
+
+def seed_sentences() -> list[str]:
+    """The reference communiqué, sentence by sentence (Markdown link syntax of the extract removed)."""
+    text = SEED.read_text(encoding="utf-8")
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    sentences = []
+    for line in text.splitlines():
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«\"])", line.strip()):
+            if words(sentence):
+                sentences.append(sentence)
+    return sentences
+
+
+def missing_in_order(text: str) -> list[str]:
+    """Seed sentences not found, in order and word for word, in the text (empty when all are there)."""
+    haystack = words(text)
+    position = 0
+    missing = []
+    for sentence in seed_sentences():
+        needle = words(sentence)
+        found = _find(haystack, needle, position)
+        if found < 0:
+            missing.append(sentence)
+        else:
+            position = found + len(needle)
+    return missing
+
+
+def _find(haystack: list[str], needle: list[str], start: int) -> int:
+    n = len(needle)
+    for i in range(start, len(haystack) - n + 1):
+        if haystack[i : i + n] == needle:
+            return i
+    return -1
