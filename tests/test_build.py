@@ -13,7 +13,7 @@ from lxml import etree, html
 from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
 from readers import docx_text, html_text, pdf_text, read_feed
 
-SLUGS = ["2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon"]
+SLUGS = ["2024-06-03-research-call-en", "2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon"]
 
 
 def test_every_output_file_is_written(samples: Path):
@@ -29,17 +29,19 @@ def test_every_output_file_is_written(samples: Path):
 def test_index_lists_releases_newest_first_with_links(samples: Path):
     tree = html.parse(str(samples / "index.html"))
     titles = [a.text_content() for a in tree.xpath("//ol[@class='release-list']//h2/a")]
-    assert titles[0].startswith("Appel à projets")
-    assert titles[1].startswith("Port-Vendres harbour")
-    assert titles[2].startswith("La Région Occitanie continue")
-    hrefs = tree.xpath("//ol[@class='release-list']//a/@href")
+    assert titles[0].startswith("“Research and Society” call for projects")
+    assert titles[1].startswith("Appel à projets")
+    assert titles[2].startswith("Port-Vendres harbour")
+    assert titles[3].startswith("La Région Occitanie continue")
+    assert len(titles) == 4  # the embargoed sample (2027) is not listed
+    hrefs = [h for h in tree.xpath("//ol[@class='release-list']//a/@href") if "/tags/" not in h and not h.startswith("tags/")]
     for slug in SLUGS:
         assert f"{slug}/index.html" in hrefs
         assert f"{slug}/{slug}.pdf" in hrefs
         assert f"{slug}/{slug}.docx" in hrefs
     assert all((samples / h).is_file() for h in hrefs)
     dates = tree.xpath("//ol[@class='release-list']//time/@datetime")
-    assert dates == ["2024-06-03", "2024-03-12T10:00:00+01:00", "2023-09-29"]
+    assert dates == ["2024-06-03", "2024-06-03", "2024-03-12T10:00:00+01:00", "2023-09-29"]
 
 
 def test_release_page_links_to_its_downloads(samples: Path):
@@ -94,7 +96,7 @@ def test_feed_items_have_what_aggregators_need(samples: Path):
     assert feed.feed.title == "Région Occitanie\u00a0: communiqués de presse"
     assert feed.feed.language == "fr"
     assert [e.link for e in feed.entries] == [f"https://presse.example.org/{s}/" for s in SLUGS]
-    entry = feed.entries[1]
+    entry = feed.entries[2]
     assert entry.id == "https://presse.example.org/2024-03-12-green-hydrogen-port/"
     assert parsedate_to_datetime(entry.published) == dt.datetime(2024, 3, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert entry.summary.startswith("The Occitanie Region will invest €42 million")
@@ -119,7 +121,7 @@ def test_all_four_outputs_carry_the_same_content(samples: Path):
         "pdf": pdf_text(samples / slug / f"{slug}.pdf"),
         "docx": docx_text(samples / slug / f"{slug}.docx"),
         "html": html_text((samples / slug / "index.html").read_text()),
-        "feed": html_text(read_feed(samples / "feed.xml").entries[1].content[0].value),
+        "feed": html_text(read_feed(samples / "feed.xml").entries[2].content[0].value),
     }
     for expected in ("Press release", "Montpellier, March 12, 2024", "Energy transition", "shore power for every berth",
                      "“A harbour that breathes clean air", "What changes for harbour users", "The “Harbours of Tomorrow” plan:",
@@ -176,4 +178,4 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     feed = read_feed(tmp_path / "out" / "feed.xml")
     assert not feed.bozo and feed.entries == []
-    assert tree_digest(tmp_path / "out").keys() == {"index.html", "feed.xml", "newsroom.css"}
+    assert tree_digest(tmp_path / "out").keys() == {"index.html", "feed.xml", "atom.xml", "newsroom.css", "sitemap.xml", "robots.txt"}

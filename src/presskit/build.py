@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import datetime as dt
 import shutil
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from presskit import config as project_config
-from presskit import feed, newsroom, releases, renderers, templates
+from presskit import embargo, feed, newsroom, releases, renderers, sitemap, templates, translations
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
 from presskit.staging import Staging, StagingError
@@ -26,6 +27,7 @@ class BuildOptions:
     drafts: bool = False
     now: dt.datetime | None = None
     base_url: str | None = None
+    embargoed: Path | None = None  # where to write private, notice-bearing copies of embargoed releases
 
 
 @dataclass
@@ -35,6 +37,7 @@ class BuildResult:
     reporter: Reporter
     published: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
+    embargoed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,34 +71,83 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda messag
     now = options.now or dt.datetime.now(dt.timezone.utc)
     public = [r for r in loaded if is_public(r, now, options.drafts)]
     result.held = [r.slug for r in loaded if r not in public]
+    context = renderers.RenderContext(
+        config, templates.environment(config), SiteView(config), tuple(sorted({r.lang for r in public}))
+    )
+    views = release_views(public, config)
 
-    try:
-        staging = Staging(options.out or root / "out", root)
-    except StagingError as exc:
-        reporter.error(options.out or root / "out", 1, 1, str(exc), "output")
-        return result
-    try:
-        context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
-        views = [ReleaseView(release, config) for release in public]
+    def fill_newsroom(staging: Staging) -> None:
         formats = [renderers.get(fmt) for fmt in renderers.REGISTRY] if views else []
         for view in views:
             progress(view.slug)
             if render_release(view, staging, context, formats, reporter):
                 result.published.append(view.slug)
         if not reporter.errors:
-            newsroom.write(views, staging, context)
+            listing_pages = newsroom.write(views, staging, context)
             feed.write(views, staging, context)
+            sitemap.write(views, listing_pages, staging, context)
+            if config.logo is not None:
+                shutil.copyfile(config.logo, staging.path("logo" + config.logo.suffix.lower()))
+
+    out = options.out or root / "out"
+    if not write_atomically(out, root, reporter, fill_newsroom):
+        return result
+
+    if options.embargoed is not None:
+        embargoed = [r for r in loaded if r.embargo is not None and r.embargo > now and (options.drafts or not r.draft)]
+        copies = [ReleaseView(r, config, embargo_copy=True) for r in embargoed]
+
+        def fill_embargoed(staging: Staging) -> None:
+            formats = [renderers.get(fmt) for fmt in renderers.REGISTRY] if copies else []
+            for view in copies:
+                progress(f"{view.slug} (embargoed copy)")
+                render_release(view, staging, context, formats, reporter)
+            embargo.write_index(copies, staging, context)
+
+        if _overlaps(options.embargoed, out):
+            reporter.error(options.embargoed, 1, 1, "the embargoed folder must not be inside the output folder, nor contain it", "output")
+        elif write_atomically(options.embargoed, root, reporter, fill_embargoed):
+            result.embargoed = [v.slug for v in copies]
+    return result
+
+
+def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
+    """A view per published release, linked to its published translations only."""
+    groups = translations.groups(public)
+    views = []
+    for release in public:
+        group = groups[release.slug]
+        others = tuple(r for r in group if r.slug != release.slug)
+        views.append(ReleaseView(release, config, translations=others, original=group[0].slug if others else ""))
+    return views
+
+
+def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], None]) -> bool:
+    """Fill a fresh staging folder and swap it in as `target`, or discard it and leave `target` as it was."""
+    try:
+        staging = Staging(target, root)
+    except StagingError as exc:
+        reporter.error(target, 1, 1, str(exc), "output")
+        return False
+    try:
+        fill(staging)
     except (OSError, StagingError) as exc:
         reporter.error(staging.folder, 1, 1, f"cannot write the output: {exc}", "output")
     if reporter.errors:
         staging.discard()
-        return result
+        return False
     try:
         staging.publish()
     except (OSError, StagingError) as exc:
         staging.discard()
-        reporter.error(staging.out, 1, 1, f"cannot publish the output: {exc}", "output")
-    return result
+        reporter.error(target, 1, 1, f"cannot publish the output: {exc}", "output")
+        return False
+    return True
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    a, b = Path(os.path.abspath(a)), Path(os.path.abspath(b))
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def render_release(view: ReleaseView, staging: Staging, context, formats, reporter: Reporter) -> bool:

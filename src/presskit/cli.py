@@ -40,8 +40,9 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Also build releases marked draft: true.")
 @click.option("--now", type=_DateTime(), help="The moment at which embargoes are judged (default: now).")
 @click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config).")
+@click.option("--embargoed", type=click.Path(file_okay=False, path_type=Path), help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.")
 @click.option("--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder.")
-def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, project: Path) -> None:
+def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, embargoed: Path | None, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and RSS feed, into out/."""
     from presskit.build import BuildOptions
     from presskit.build import build as run_build
@@ -52,7 +53,7 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
             check(base_url)
         except UrlError as exc:
             raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    result = run_build(BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url))
+    result = run_build(BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, embargoed=embargoed))
     _report(result)
     if not result.ok:
         count = len(result.reporter.errors)
@@ -60,3 +61,5 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
         sys.exit(1)
     held = f", {len(result.held)} held back (embargo or draft)" if result.held else ""
     click.echo(f"presskit: built {len(result.published)} release{'s' if len(result.published) != 1 else ''}{held}.")
+    if embargoed is not None:
+        click.echo(f"presskit: {len(result.embargoed)} embargoed release{'s' if len(result.embargoed) != 1 else ''} written to {embargoed} (private: not for publication).")

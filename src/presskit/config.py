@@ -14,7 +14,7 @@ from presskit.model import Config, Contact, Link
 
 CONFIG_FILE = "pyproject.toml"
 _STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir")
-_KNOWN = (*_STRINGS, "logo", "about", "contacts")
+_KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size")
 CONTACT_FIELDS = ("name", "role", "email", "phone", "mobile", "social")
 
 
@@ -68,6 +68,11 @@ def load(root: Path, reporter: Reporter) -> Config:
                 values["about"] = dict(value)
             else:
                 reporter.error(path, line, 1, "'about' must be a string or a table of language = text", "config.type")
+        elif key == "page_size":
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000:
+                values["page_size"] = value
+            else:
+                reporter.error(path, line, 1, "'page_size' must be a whole number from 1 to 1000", "config.type")
         elif key == "contacts":
             values["contacts"] = tuple(_contacts(value, path, _line_of(text, "[[tool.presskit.contacts]]".strip("[]")), reporter))
 

@@ -1,58 +1,160 @@
-"""The RSS 2.0 feed that news aggregators read (feedgen lives only in this module)."""
+"""RSS 2.0 and Atom 1.0 feeds for aggregators: the newsroom's, one per language, one per tag.
+
+feedgen is used only here. Every date comes from the releases, never from the clock, so building
+twice gives byte-identical feeds.
+"""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
-from presskit import language, urls
+from presskit import language, tags, urls
 from presskit.renderers import RenderContext
 from presskit.staging import Staging
-from presskit.view import ReleaseView
+from presskit.view import ReleaseView, language_name
 
 GENERATOR = "presskit"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
-def write(views: list[ReleaseView], staging: Staging, context: RenderContext) -> None:
-    """Write out/feed.xml: one item per published release, newest first, dated from the content."""
-    ordered = sorted(views, key=lambda v: v.release.sort_key, reverse=True)
+@dataclass(frozen=True)
+class Channel:
+    """One feed: where it lives, what it is called, which releases it carries."""
+
+    folder: str  # "" or "fr/" or "tags/energy/"
+    title: str
+    description: str
+    lang: str
+    views: list[ReleaseView]
+
+
+class _MediaFeed(BaseExtension):
+    """Declares the Media RSS namespace on the feed."""
+
+    def extend_ns(self):
+        return {"media": MEDIA_NS}
+
+
+class _MediaEntry(BaseEntryExtension):
+    """Photos of an item as media:content with media:description and media:credit."""
+
+    def __init__(self):
+        self.photos: list[dict] = []
+
+    def extend_rss(self, item):
+        for photo in self.photos:
+            content = etree.SubElement(item, f"{{{MEDIA_NS}}}content")
+            for key in ("url", "type", "medium", "width", "height", "fileSize"):
+                content.set(key, str(photo[key]))
+            description = etree.SubElement(content, f"{{{MEDIA_NS}}}description", type="plain")
+            description.text = photo["description"]
+            if photo["credit"]:
+                credit = etree.SubElement(content, f"{{{MEDIA_NS}}}credit")
+                credit.text = photo["credit"]
+        return item
+
+    def extend_atom(self, entry):
+        return self.extend_rss(entry)
+
+
+def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
+    """The newsroom's feed, one per language with releases, one per tag."""
     site = context.site
+    ordered = sorted(views, key=lambda v: v.release.sort_key, reverse=True)
+    found = [Channel("", site.feed_title, site.feed_description, context.config.lang, ordered)]
+    for code in sorted({v.release.lang for v in views}):
+        found.append(Channel(f"{code}/", f"{site.feed_title} ({language_name(code)})", site.feed_description, code,
+                             [v for v in ordered if v.release.lang == code]))  # fmt: skip
+    for tag_slug, (tag, tagged) in tags.index(ordered).items():
+        found.append(Channel(f"tags/{tag_slug}/", f"{site.feed_title} ({tag})", site.feed_description, context.config.lang, tagged))
+    return found
+
+
+def write(views: list[ReleaseView], staging: Staging, context: RenderContext) -> list[str]:
+    """Write feed.xml (RSS) and atom.xml (Atom) for every channel; return their paths."""
+    written = []
+    for channel in channels(views, context):
+        generator = _generator(channel, staging, context)
+        for name, serialize in (("feed.xml", generator.rss_str), ("atom.xml", generator.atom_str)):
+            generator.link(_links(context.config.base_url, channel.folder, name), replace=True)
+            staging.path(channel.folder + name).write_bytes(serialize(pretty=True))
+            written.append(channel.folder + name)
+    return written
+
+
+def _links(base: str, folder: str, name: str) -> list[dict]:
+    """The channel's web page and the feed's own address (atom:link rel=self must match where it is served)."""
+    return [
+        {"href": urls.absolute(base, folder + "index.html"), "rel": "alternate", "type": "text/html"},
+        {"href": urls.absolute(base, folder + name), "rel": "self",
+         "type": "application/rss+xml" if name == "feed.xml" else "application/atom+xml"},
+    ]  # fmt: skip
+
+
+def _generator(channel: Channel, staging: Staging, context: RenderContext) -> FeedGenerator:
     config = context.config
+    base = config.base_url
     feed = FeedGenerator()
-    feed.title(site.feed_title)
-    feed.link(href=config.base_url, rel="alternate")
-    feed.link(href=urls.absolute(config.base_url, "feed.xml"), rel="self")
-    feed.description(site.feed_description)
-    feed.language(config.lang)
+    feed.register_extension("media", _MediaFeed, _MediaEntry)
+    feed.load_extension("dc")
+    feed.id(urls.absolute(base, channel.folder))
+    feed.title(channel.title)
+    feed.subtitle(channel.description)
+    feed.author({"name": context.site.organization})
+    feed.language(channel.lang)
     feed.generator(GENERATOR)
-    if ordered:
-        newest = max(v.published for v in ordered)
+    if config.logo is not None:
+        logo = urls.absolute(base, "logo" + config.logo.suffix.lower())
+        feed.logo(logo)
+        feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder + "index.html"))
+    if channel.views:
+        newest = max(v.last_change for v in channel.views)
         feed.lastBuildDate(newest)
-        feed.pubDate(newest)
-    content_template = context.env.get_template("feed-item.html.j2")
-    for view in ordered:
-        release = view.release
-        entry = feed.add_entry(order="append")
-        entry.title(release.title)
-        entry.link(href=view.absolute())
-        entry.guid(view.absolute(), permalink=True)
-        entry.pubDate(view.published)
-        # Aggregators read <description> as HTML: escape the plain-text lead so it stays text.
-        entry.description(html.escape(view.summary))
-        photos = {p.filename: view.absolute(p.filename) for p in release.photos}
-        entry.content(
-            content_template.render(
-                v=view,
-                site=site,
-                locale=language.get(release.lang),
-                asset=photos.__getitem__,
-                heading_level=2,
-            ),
-            type="html",
-        )
-        pdf = staging.path(f"{release.slug}/{view.pdf_name}")
-        entry.enclosure(view.absolute(view.pdf_name), str(pdf.stat().st_size), "application/pdf")
-        for tag in release.tags:
-            entry.category(term=tag)
-    staging.path("feed.xml").write_bytes(feed.rss_str(pretty=True))
+        feed.updated(newest)
+    else:  # an empty feed still needs a stable date: the epoch of the project, not the clock
+        import datetime as dt
+
+        feed.updated(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    template = context.env.get_template("feed-item.html.j2")
+    for view in channel.views:
+        _entry(feed.add_entry(order="append"), view, template, staging)
+    return feed
+
+
+def _entry(entry, view: ReleaseView, template, staging: Staging) -> None:
+    release = view.release
+    entry.id(view.absolute())
+    entry.guid(view.absolute(), permalink=True)
+    entry.title(view.title_in_lists)
+    entry.link(href=view.absolute(), rel="alternate")
+    entry.published(view.published)
+    entry.updated(view.last_change)
+    entry.pubDate(view.published)
+    # Aggregators read <description> as HTML: escape the plain-text lead so it stays text.
+    summary = view.summary
+    entry.description(html.escape(summary))
+    photos = {p.filename: view.absolute(p.filename) for p in release.photos}
+    entry.content(
+        template.render(v=view, locale=language.get(release.lang), asset=photos.__getitem__, heading_level=2),
+        type="html",
+    )
+    entry.summary(summary, type="text")
+    pdf = staging.path(f"{release.slug}/{view.pdf_name}")
+    size = pdf.stat().st_size
+    entry.enclosure(view.absolute(view.pdf_name), str(size), "application/pdf")
+    for tag in release.tags:
+        entry.category(term=tag)
+    entry.dc.dc_language(release.lang)
+    entry.media.photos = [
+        {
+            "url": view.absolute(p.filename), "type": p.media_type, "medium": "image", "width": p.width,
+            "height": p.height, "fileSize": staging.path(f"{release.slug}/{p.filename}").stat().st_size,
+            "description": p.caption or p.alt, "credit": p.credit,
+        }  # fmt: skip
+        for p in release.photos
+    ]

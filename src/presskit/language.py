@@ -23,8 +23,11 @@ class Locale:
     typography: dict
 
     def label(self, key: str, **values: str) -> str:
+        """A label in this language, filled in and typeset ('Contact presse', 'Tél.\u00a0:')."""
+        from presskit import typography  # typography reads this module's data
+
         text = self.labels[key]
-        return text.format(**values) if values else text
+        return typography.typeset(text.format(**values) if values else text, self.lang)
 
 
 def available() -> list[str]:

@@ -65,6 +65,9 @@ class Release:
     about: str = ""
     embargo: dt.datetime | None = None
     draft: bool = False
+    updated: dt.datetime | None = None
+    correction: str = ""
+    translation_of: str = ""
 
     @property
     def sort_key(self) -> tuple:
@@ -87,6 +90,7 @@ class Config:
     contacts: tuple[Contact, ...] = ()
     feed_title: str = ""
     feed_description: str = ""
+    page_size: int = 20
     releases_dir: str = "releases"
     templates_dir: str = "templates"
 

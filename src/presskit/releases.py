@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from presskit import dateline, language, markup, photos, typography, urls, yamlsource
+from presskit import dateline, language, markup, photos, translations, typography, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link, Photo, Release
 from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence
@@ -15,11 +15,13 @@ from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 MAX_FILE_BYTES = 1024 * 1024
+RESERVED = {"tags", "page", "feed", "atom", "sitemap", "robots", "newsroom"}
 
 FIELDS = {
     "title": True, "subtitle": False, "date": True, "location": False, "lang": False, "label": False,
     "section": False, "lead": False, "body": True, "links": False, "photos": False, "photos_note": False,
     "photo_credits": False, "contacts": False, "tags": False, "about": False, "embargo": False, "draft": False,
+    "updated": False, "correction": False, "translation_of": False,
 }  # fmt: skip
 LINK_FIELDS = {"label": False, "url": True}
 PHOTO_FIELDS = {"file": True, "alt": True, "caption": False, "credit": False}
@@ -54,6 +56,9 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
     seen: dict[str, Path] = {}
     for path in release_files(config):
         slug = path.stem
+        if slug in RESERVED or slug in language.available():
+            reporter.error(path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug")
+            continue
         if slug in seen:
             reporter.error(path, 1, 1, f"duplicate slug '{slug}': {reporter.display_path(seen[slug])} has the same name", "release.duplicate-slug")
             continue
@@ -61,6 +66,7 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
         release = load_file(path, config, reporter)
         if release is not None:
             loaded.append(release)
+    translations.check(loaded, reporter)
     return loaded
 
 
@@ -197,6 +203,15 @@ class _Validator:
             date = self._date(fields["date"], "date", require_offset=False)
         embargo = self._date(fields.get("embargo"), "embargo", require_offset=True) if "embargo" in fields else None
         draft = self._bool(fields.get("draft"), "draft")
+        updated = self._date(fields.get("updated"), "updated", require_offset=True) if "updated" in fields else None
+        correction = self._typeset(self._text(fields.get("correction"), "correction", multiline=True))
+        if correction and updated is None:
+            self.f.error(fields["correction"].mark, "a 'correction' needs an 'updated' datetime saying when it was made", "release.correction")
+        translation_of = self._text(fields.get("translation_of"), "translation_of")
+        if translation_of and not SLUG.match(translation_of):
+            self.f.error(fields["translation_of"].mark, f"'translation_of' must be the slug of another release (its file name without .yaml), not '{translation_of}'", "release.translation")
+        elif translation_of == self.slug:
+            self.f.error(fields["translation_of"].mark, "a release cannot be a translation of itself", "release.translation")
 
         title = self._typeset(self._text(fields.get("title"), "title"))
         body = self._markdown(fields.get("body"), "body", inline=False)
@@ -238,6 +253,9 @@ class _Validator:
             about=self._typeset(self._text(fields.get("about"), "about", multiline=True) or self.config.about_for(self.lang)),
             embargo=embargo,
             draft=draft,
+            updated=updated,
+            correction=correction,
+            translation_of=translation_of,
         )
 
     def _date(self, node: Node, name: str, *, require_offset: bool):

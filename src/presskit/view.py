@@ -18,6 +18,9 @@ class ReleaseView:
 
     release: Release
     config: Config
+    translations: tuple[Release, ...] = ()  # the other published languages of the same release
+    original: str = ""  # slug of the group's original (hreflang x-default); empty without translations
+    embargo_copy: bool = False  # a private copy made before the embargo lifts
 
     @property
     def slug(self) -> str:
@@ -54,6 +57,50 @@ class ReleaseView:
         if self.release.embargo is None:
             return ""
         return dateline.long_datetime(self.release.embargo, self.release.lang)
+
+    @cached_property
+    def notices(self) -> tuple[str, ...]:
+        """Warnings printed prominently on every format: embargo (private copies) and draft."""
+        found = []
+        if self.embargo_copy and self.release.embargo is not None:
+            found.append(self.label("embargo_notice", datetime=self.embargo_text))
+        if self.release.draft:
+            found.append(self.label("draft_notice"))
+        return tuple(found)
+
+    @cached_property
+    def updated_text(self) -> str:
+        if self.release.updated is None:
+            return ""
+        return dateline.long_datetime(self.release.updated, self.release.lang)
+
+    @cached_property
+    def correction_line(self) -> str:
+        """'Correction (mise à jour le …) : note', empty when the release has no correction."""
+        if not self.release.correction:
+            return ""
+        heading = self.colon(self.label("correction", datetime=self.updated_text))
+        return f"{heading} {self.release.correction}"
+
+    @property
+    def last_change(self) -> dt.datetime:
+        """The newest of publication and correction: what feeds and sitemaps call 'updated'."""
+        return max(self.published, self.release.updated) if self.release.updated else self.published
+
+    @property
+    def thumbnail(self):
+        return self.release.photos[0] if self.release.photos else None
+
+    @cached_property
+    def language_name(self) -> str:
+        return language_name(self.release.lang)
+
+    @property
+    def title_in_lists(self) -> str:
+        """The headline as listed in indexes and feeds: drafts say so."""
+        if self.release.draft:
+            return f"{self.colon(self.label('draft'))} {self.release.title}"
+        return self.release.title
 
     @cached_property
     def body_tokens(self):
@@ -108,9 +155,24 @@ class ReleaseView:
         """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English."""
         return typography.typeset(label + ":", self.release.lang)
 
+    def absolute_for(self, slug: str, path: str = "") -> str:
+        """Absolute URL of another release's page or file."""
+        return urls.absolute(self.config.base_url, f"{slug}/{path}")
+
+    def relative(self, slug: str, path: str = "") -> str:
+        """From this release's page to a file of another release."""
+        return f"../{slug}/{path}"
+
     @staticmethod
     def tel(number: str) -> str:
         return urls.tel(number)
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself, from CLDR: 'français', 'English', '日本語'."""
+    locale = dateline.cldr_locale(lang)
+    name = locale.get_display_name(locale) or lang
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True)

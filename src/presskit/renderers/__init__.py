@@ -28,6 +28,7 @@ class RenderContext:
     config: Config
     env: jinja2.Environment
     site: SiteView
+    languages: tuple[str, ...] = ()  # languages with published releases (for the language menu)
 
 
 class Renderer(Protocol):

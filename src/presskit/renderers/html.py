@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presskit import language
+from presskit import language, tags
 from presskit.renderers import RenderContext
-from presskit.view import ReleaseView
+from presskit.view import ReleaseView, language_name
 
 
 class HtmlRenderer:
@@ -27,7 +27,27 @@ class HtmlRenderer:
             root="../",
             asset=lambda name: name,
             sizes=sizes,
+            feeds=page_feeds(view, context),
+            site_languages=[(code, language_name(code)) for code in context.languages],
+            language_name=language_name,
+            tag_slug=tags.slug,
+            tag_links=not view.embargo_copy,
         )
         target = folder / "index.html"
         target.write_text(html, encoding="utf-8")
         return target
+
+
+def page_feeds(view: ReleaseView, context: RenderContext) -> list[dict]:
+    """The feeds a release page advertises: the newsroom's and its language's, RSS and Atom."""
+    if view.embargo_copy:
+        return []
+    title = context.site.feed_title
+    lang = view.release.lang
+    feeds = []
+    for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
+        media_type = f"application/{kind}+xml"
+        suffix = " (Atom)" if kind == "atom" else ""
+        feeds.append({"title": title + suffix, "href": f"../{name}", "type": media_type})
+        feeds.append({"title": f"{title} ({language_name(lang)}){suffix}", "href": f"../{lang}/{name}", "type": media_type})
+    return feeds
