@@ -41,10 +41,14 @@ class _MediaFeed(BaseExtension):
 
 
 class _MediaEntry(BaseEntryExtension):
-    """Photos of an item as media:content with media:description and media:credit."""
+    """Photos of an item as media:content with media:description and media:credit.
+
+    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length).
+    """
 
     def __init__(self):
         self.photos: list[dict] = []
+        self.links: list[dict] = []
 
     def extend_rss(self, item):
         for photo in self.photos:
@@ -59,6 +63,10 @@ class _MediaEntry(BaseEntryExtension):
         return item
 
     def extend_atom(self, entry):
+        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
+        for element, link in zip(elements, self.links, strict=True):
+            for key, value in link.items():
+                element.set(key, value)
         return self.extend_rss(entry)
 
 
@@ -147,6 +155,10 @@ def _entry(entry, view: ReleaseView, template, staging: Staging) -> None:
     pdf = staging.path(f"{release.slug}/{view.pdf_name}")
     size = pdf.stat().st_size
     entry.enclosure(view.absolute(view.pdf_name), str(size), "application/pdf")
+    entry.media.links = [
+        {"href": view.absolute(), "rel": "alternate", "type": "text/html"},
+        {"href": view.absolute(view.pdf_name), "rel": "enclosure", "type": "application/pdf", "length": str(size)},
+    ]
     for tag in release.tags:
         entry.category(term=tag)
     entry.dc.dc_language(release.lang)

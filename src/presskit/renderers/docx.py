@@ -44,7 +44,9 @@ class DocxRenderer:
         writer = _Writer(document)
         release = view.release
 
-        _header_footer(document, context.site.organization, release.label, view.label("page"))
+        _header_footer(document, context.site.organization, release.label, view.label("page"), view.notices)
+        for notice in view.notices:
+            writer.paragraph(notice, "Notice")
         writer.paragraph(release.label, "Release Label")
         writer.paragraph(view.dateline, "Dateline")
         if release.section:
@@ -52,6 +54,8 @@ class DocxRenderer:
         writer.paragraph(release.title, "Title")
         if release.subtitle:
             writer.paragraph(release.subtitle, "Subtitle")
+        if view.correction_line:
+            writer.paragraph(view.correction_line, "Notice")
         if release.lead:
             paragraph = document.add_paragraph(style="Lead")
             writer.inline(paragraph, view.lead_tokens[0].children or [] if view.lead_tokens else [])
@@ -265,12 +269,16 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def _header_footer(document, organization: str, label: str, page_word: str) -> None:
+def _header_footer(document, organization: str, label: str, page_word: str, notices: tuple[str, ...] = ()) -> None:
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.2)
     header = section.header.paragraphs[0]
     header.text = f"{organization} · {label}"
+    for notice in notices:  # repeated on every page, like the PDF's running head
+        run = section.header.add_paragraph().add_run(notice)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run(f"{organization} · ")
