@@ -105,8 +105,8 @@ class ReleaseView:
         return urls.absolute(self.config.base_url, f"{self.slug}/{path}")
 
     def colon(self, label: str) -> str:
-        """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English."""
-        return typography.typeset(label + ":", self.release.lang)
+        """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English, '電話：' in Japanese."""
+        return typography.typeset(label + self.locale.typography.get("colon", ":"), self.release.lang)
 
     @staticmethod
     def tel(number: str) -> str:
