@@ -1,4 +1,4 @@
-"""The newsroom front page (out/index.html) and its stylesheet."""
+"""The newsroom front page (out/index.html), its stylesheet and the organization's logo."""
 
 from __future__ import annotations
 
@@ -22,3 +22,5 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
     )
     staging.path("index.html").write_text(html, encoding="utf-8")
     shutil.copyfile(templates.theme_file(context.config, "newsroom.css"), staging.path("newsroom.css"))
+    if context.config.logo is not None:  # shown in the masthead and named in link previews
+        shutil.copyfile(context.config.logo, staging.path(context.config.logo.name))

@@ -137,5 +137,10 @@ class SiteView:
         return self.config.lang
 
     @property
+    def logo_name(self) -> str:
+        """The logo's file name at the newsroom's root ('' without a logo)."""
+        return self.config.logo.name if self.config.logo is not None else ""
+
+    @property
     def base_url(self) -> str:
         return self.config.base_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presskit import language
+from presskit import language, linkpreview
 from presskit.renderers import RenderContext
 from presskit.view import ReleaseView
 
@@ -27,6 +27,8 @@ class HtmlRenderer:
             root="../",
             asset=lambda name: name,
             sizes=sizes,
+            json_ld=linkpreview.json_ld(view, context.site),
+            social_tags=linkpreview.social_tags(view, context.site),
         )
         target = folder / "index.html"
         target.write_text(html, encoding="utf-8")
