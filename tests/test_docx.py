@@ -199,3 +199,32 @@ def test_libreoffice_pdf_of_the_english_release_has_its_text(converted):
                      "The cargo quay at Port-Vendres", "Claire Dupont", "+33 6 00 00 00 01",
                      "The Occitanie Region is the second-largest region"):
         assert expected in text, expected
+
+
+def test_a_minimal_reference_docx_gets_the_missing_styles(tmp_path):
+    """A reference saved by a word processor may define only the styles it used: the rest are added."""
+    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE.replace(
+        "  First paragraph of the body.", "  ## A heading\n\n  1. one\n  2. two\n\n  > a quote")})
+    (project / "templates").mkdir()
+    reference = docx.Document(str(REPO / "src" / "presskit" / "theme" / "reference.docx"))
+    for name in ("List Number", "Quote", "Title", "Contact", "Hyperlink"):
+        element = reference.styles[name].element
+        element.getparent().remove(element)
+    reference.save(str(project / "templates" / "reference.docx"))
+    result = run_presskit("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(str(project / "out" / "2024-01-15-good" / "2024-01-15-good.docx"))
+    styles = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    assert ("Title", "A good release") in styles and ("List Number", "two") in styles and ("Quote", "a quote") in styles
+
+
+def test_a_broken_reference_docx_is_a_diagnostic(tmp_path):
+    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE})
+    (project / "templates").mkdir()
+    (project / "templates" / "reference.docx").write_text("not a zip")
+    result = run_presskit("build", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("releases/2024-01-15-good.yaml:1:1: error: DOCX: ")
+    assert "reference.docx is not a Word document presskit can build on" in result.stderr
+    assert result.stderr.splitlines()[0].endswith("[render.docx]")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -18,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from presskit import templates, urls
-from presskit.renderers import RenderContext
+from presskit.renderers import RenderContext, RenderError
 from presskit.view import ReleaseView
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,6 +37,9 @@ CUSTOM_STYLES = {
     "About": dict(size=9),
     "Notice": dict(bold=True, size=11, color=RGBColor(0xB0, 0x00, 0x20)),
 }
+# Word's built-in styles presskit uses: a document saved by Word may define only those it used.
+BUILTIN_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
+                  "List Bullet 3", "List Number", "List Number 2", "List Number 3", "Quote", "Caption", "Header", "Footer")
 LINK_COLOR = RGBColor(0x0B, 0x4F, 0x8A)
 EAST_ASIAN = ("ja", "zh", "ko")  # languages Word files under w:eastAsia rather than w:val
 
@@ -46,7 +50,11 @@ class DocxRenderer:
     format = "docx"
 
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
-        document = docx.Document(str(templates.theme_file(context.config, "reference.docx")))
+        reference = templates.theme_file(context.config, "reference.docx")
+        try:
+            document = docx.Document(str(reference))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+            raise RenderError(f"DOCX: {reference} is not a Word document presskit can build on ({exc})") from None
         _ensure_styles(document)
         writer = _Writer(document)
         release = view.release
@@ -115,6 +123,9 @@ def _ensure_styles(document) -> None:
         link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         link.font.color.rgb = LINK_COLOR
         link.font.underline = True
+    for name in BUILTIN_STYLES:
+        if name not in names:
+            styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
     for name, spec in CUSTOM_STYLES.items():
         if name in names:
             continue
