@@ -152,3 +152,26 @@ def test_json_ld_is_inert_whatever_the_release_says(tmp_path):
     assert article["headline"] == "Title </script><script>alert(1)</script> & “more”"
     assert article["locationCreated"]["name"] == "<b>Paris</b>"
     assert tree.xpath("//meta[@property='og:title']/@content") == [article["headline"]]
+
+
+def test_pages_fit_a_phone_and_print_without_navigation(samples):
+    """At 390 pixels wide nothing scrolls sideways and no text is tiny; printed, the page keeps the
+    organization and the communiqué and drops the navigation and download buttons."""
+    assert Path("/usr/bin/chromium").is_file(), "Chromium is missing: install chromium (make test does)"
+    pages = every_page(samples)
+    result = subprocess.run(["node", str(REPO / "tests" / "web" / "layout-check.mjs"), *map(str, pages)],
+                            capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sorted(report) == sorted(map(str, pages))
+    for page, found in report.items():
+        assert found["phone"]["scrollWidth"] == 390, page
+        assert found["phone"]["smallestFontPx"] >= 12, page
+        display = found["print"]["display"]
+        assert display[".masthead"] != "none" and display["main"] == "block", page
+        assert display[".site-footer"] == display[".skip-link"] == "none", page
+        if page != str(samples / "index.html"):
+            assert display[".downloads"] == "none", page
+            assert found["print"]["breakInside"][".contacts"] == "avoid", page
+    photo_page = report[str(samples / "2024-03-12-green-hydrogen-port" / "index.html")]
+    assert photo_page["print"]["breakInside"]["figure.photo"] == "avoid"
