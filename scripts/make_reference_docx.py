@@ -133,8 +133,8 @@ def build() -> bytes:
     caption = sans("Caption", 8.5, color=MUTED, after=8)
     caption.font.italic = False
     caption.font.bold = False
-    contacts_heading = sans("Contacts Heading", 11, bold=True, color=ACCENT, before=14, after=0, keep=True)
-    contact = sans("Contact", 9.5, after=0)
+    contacts_heading = sans("Contacts Heading", 11, bold=True, color=ACCENT, before=14, after=4, keep=True)
+    contact = sans("Contact", 9.5, after=6)  # the space between contacts stays inside the shared frame
     for style in (contacts_heading, contact):
         border(style, left_size=24)
         shading(style, "FAF5F7")
