@@ -279,3 +279,16 @@ def test_without_noto_the_pdf_falls_back_to_dejavu(tmp_path):
     families = {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts}
     assert all(fonts.values()) and families and all(f.startswith("DejaVu") for f in families), families
     assert "Premier paragraphe\u00a0: il est archivé." in pdf_text(path)
+
+
+def test_a_logo_that_is_not_an_image_is_a_diagnostic(tmp_path):
+    config = MINIMAL_CONFIG + 'logo = "assets/logo.png"\n'
+    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE_FR}, config)
+    (project / "assets").mkdir()
+    (project / "assets" / "logo.png").write_text("<svg/>")
+    result = run_presskit("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "pyproject.toml:5:1: error: logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP) "
+        "[config.logo]")
+    assert "Traceback" not in result.stderr

@@ -67,7 +67,8 @@ def load(root: Path, reporter: Reporter) -> Config:
                 try:
                     photos.inspect(logo, str(value))
                 except photos.PhotoError as exc:
-                    reporter.error(path, line, 1, f"logo: {exc}", "config.logo")
+                    reason = re.sub(r"^photo (file )?'[^']*' ", "", str(exc))
+                    reporter.error(path, line, 1, f"logo '{value}' {reason}", "config.logo")
                 else:
                     values["logo"] = logo
         elif key == "about":
