@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: newsroom test system-deps system-deps-test venv clean
+.PHONY: newsroom test system-deps system-deps-test venv node-tools clean
 
 newsroom: system-deps venv
 	$(BIN)/presskit build
 
-test: system-deps-test venv
+test: system-deps-test venv node-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 venv: $(VENV)/.installed
@@ -21,6 +21,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The web checks' tools (vnu-jar, playwright-core, axe-core), pinned by package-lock.json, in node_modules/.
+# Playwright never downloads a browser: the tests drive Debian's /usr/bin/chromium.
+node-tools: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 system-deps:
 	./scripts/install-system-deps build
 
@@ -28,4 +36,4 @@ system-deps-test:
 	./scripts/install-system-deps test
 
 clean:
-	rm -rf out .out.builds $(VENV)
+	rm -rf out .out.builds $(VENV) node_modules

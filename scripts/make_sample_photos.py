@@ -1,10 +1,12 @@
-"""Generate the sample newsroom's photos (no third-party images are shipped): python scripts/make_sample_photos.py"""
+"""Generate the sample newsroom's photos and logo (no third-party images are shipped): python scripts/make_sample_photos.py"""
 
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-OUT = Path(__file__).resolve().parent.parent / "releases" / "photos"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "releases" / "photos"
+ASSETS = ROOT / "assets"
 
 
 def harbour(path: Path) -> None:
@@ -46,8 +48,23 @@ def lab(path: Path) -> None:
     img.save(path, "PNG", optimize=True)
 
 
+def logo(path: Path) -> None:
+    """A made-up emblem for the sample press office (not any real organization's mark): sun over waves."""
+    size = 480
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle([0, 0, size - 1, size - 1], radius=72, fill=(122, 31, 61, 255))
+    draw.ellipse([150, 70, 330, 250], fill=(255, 214, 120, 255))
+    for y in (300, 355, 410):
+        points = [(x, y + (12 if (x // 50) % 2 else -12)) for x in range(40, 441, 50)]
+        draw.line(points, fill=(255, 255, 255, 255), width=16, joint="curve")
+    img.save(path, "PNG", optimize=True)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     harbour(OUT / "port-vendres-harbour.jpg")
     lab(OUT / "hydrogen-lab.png")
-    print("written to", OUT)
+    ASSETS.mkdir(exist_ok=True)
+    logo(ASSETS / "logo.png")
+    print("written to", OUT, "and", ASSETS)

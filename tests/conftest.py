@@ -61,7 +61,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def samples(tmp_path_factory) -> Path:
     """The repository's sample newsroom, built once into a temporary out/ through the CLI."""
     project = tmp_path_factory.mktemp("samples")
-    for name in ("pyproject.toml", "releases", "templates"):
+    for name in ("pyproject.toml", "releases", "templates", "assets"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, project / name)

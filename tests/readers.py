@@ -113,3 +113,95 @@ def _find(haystack: list[str], needle: list[str], start: int) -> int:
         if haystack[i : i + n] == needle:
             return i
     return -1
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """Every font the PDF's pages use (forms and annotations included): base name -> embedded?
+
+    A font is embedded when its descriptor (the descendant's, for Type 0 fonts) carries the font
+    program as FontFile (Type 1), FontFile2 (TrueType) or FontFile3 (CFF / OpenType).
+    """
+    fonts: dict[str, bool] = {}
+    seen: set[int] = set()
+
+    def visit_resources(resources) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not resources:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            target = font["/DescendantFonts"][0].get_object() if font.get("/Subtype") == "/Type0" else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font.get("/BaseFont", "?"))] = embedded
+        for xobject in (resources.get("/XObject") or {}).values():
+            ref = getattr(xobject, "idnum", None)
+            xobject = xobject.get_object()
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if xobject.get("/Subtype") == "/Form":
+                visit_resources(xobject.get("/Resources"))
+
+    for page in pypdf.PdfReader(path).pages:
+        visit_resources(page.get("/Resources"))
+    return fonts
+
+
+def pdf_structure(path: Path) -> list[tuple[str, str | None]]:
+    """The tagged PDF's structure elements in document order: (type, alternate text)."""
+    reader = pypdf.PdfReader(path)
+    found: list[tuple[str, str | None]] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                found.append((str(node["/S"]), str(node["/Alt"]) if "/Alt" in node else None))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def pdf_link_targets(path: Path) -> list[list[str]]:
+    """The URI of every link annotation, page by page."""
+    pages = []
+    for page in pypdf.PdfReader(path).pages:
+        uris = []
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            if annotation.get("/Subtype") == "/Link" and action is not None and "/URI" in action.get_object():
+                uris.append(str(action.get_object()["/URI"]))
+        pages.append(uris)
+    return pages
+
+
+def pdf_image_sizes(path: Path) -> list[list[tuple[int, int]]]:
+    """The pixel size of each image drawn on each page (found by the page's own drawing operators,
+    since pages may share one resource dictionary that lists every image of the document)."""
+    reader = pypdf.PdfReader(path)
+
+    def drawn(stream_owner, resources, depth=0) -> list[tuple[int, int]]:
+        xobjects = (resources.get_object() or {}).get("/XObject") or {} if resources is not None else {}
+        content = pypdf.generic.ContentStream(stream_owner, reader) if depth else stream_owner.get_contents()
+        sizes = []
+        if content is None:
+            return sizes
+        for operands, operator in content.operations:
+            if operator != b"Do" or operands[0] not in xobjects:
+                continue
+            xobject = xobjects[operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                sizes.append((int(xobject["/Width"]), int(xobject["/Height"])))
+            elif xobject.get("/Subtype") == "/Form" and depth < 10:
+                sizes += drawn(xobject, xobject.get("/Resources") or resources, depth + 1)
+        return sizes
+
+    return [drawn(page, page.get("/Resources")) for page in reader.pages]

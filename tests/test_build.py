@@ -13,7 +13,8 @@ from lxml import etree, html
 from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
 from readers import docx_text, html_text, pdf_text, read_feed
 
-SLUGS = ["2024-06-03-research-call-en", "2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon"]
+SLUGS = ["2024-06-03-research-call-en", "2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon",
+         "2023-05-16-salon-alimentaire-tokyo-ja"]
 
 
 def test_every_output_file_is_written(samples: Path):
@@ -33,7 +34,8 @@ def test_index_lists_releases_newest_first_with_links(samples: Path):
     assert titles[1].startswith("Appel à projets")
     assert titles[2].startswith("Port-Vendres harbour")
     assert titles[3].startswith("La Région Occitanie continue")
-    assert len(titles) == 4  # the embargoed sample (2027) is not listed
+    assert titles[4] == "オクシタニー地域圏、東京の国際食品見本市に初出展"
+    assert len(titles) == 5  # the embargoed sample (2027) is not listed
     hrefs = [h for h in tree.xpath("//ol[@class='release-list']//a/@href") if "/tags/" not in h and not h.startswith("tags/")]
     for slug in SLUGS:
         assert f"{slug}/index.html" in hrefs
@@ -41,7 +43,7 @@ def test_index_lists_releases_newest_first_with_links(samples: Path):
         assert f"{slug}/{slug}.docx" in hrefs
     assert all((samples / h).is_file() for h in hrefs)
     dates = tree.xpath("//ol[@class='release-list']//time/@datetime")
-    assert dates == ["2024-06-03", "2024-06-03", "2024-03-12T10:00:00+01:00", "2023-09-29"]
+    assert dates == ["2024-06-03", "2024-06-03", "2024-03-12T10:00:00+01:00", "2023-09-29", "2023-05-16"]
 
 
 def test_release_page_links_to_its_downloads(samples: Path):

@@ -56,3 +56,14 @@ def test_code_in_markdown_is_left_alone():
     html = markup.render('Tapez `echo "a:b"` puis "ok" !', "fr")
     assert '<code>echo &quot;a:b&quot;</code>' in html
     assert f"«{NNBSP}ok{NNBSP}»{NNBSP}!" in html
+
+
+def test_japanese_quotes_pair_up_in_order():
+    assert typeset('副議長は"日本の消費者は"と述べた。"次"も', "ja") == "副議長は「日本の消費者は」と述べた。「次」も"
+
+
+def test_japanese_quotes_pair_across_a_line_break_in_markdown():
+    from presskit import markup
+
+    html = markup.render('副議長は"日本の消費者は\n大切にします"と述べた。', "ja")
+    assert "副議長は「日本の消費者は\n大切にします」と述べた。" in html

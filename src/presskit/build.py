@@ -86,8 +86,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda messag
             listing_pages = newsroom.write(views, staging, context)
             feed.write(views, staging, context)
             sitemap.write(views, listing_pages, staging, context)
-            if config.logo is not None:
-                shutil.copyfile(config.logo, staging.path("logo" + config.logo.suffix.lower()))
 
     out = options.out or root / "out"
     if not write_atomically(out, root, reporter, fill_newsroom):

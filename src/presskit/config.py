@@ -8,13 +8,17 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from presskit import urls
+from presskit import photos, urls
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
 
 CONFIG_FILE = "pyproject.toml"
-_STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir")
+_STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir",
+            "pdf_variant")
 _KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size")
+# PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
+# (still tagged), for offices that must file their communiqués in an archive.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-3a")
 CONTACT_FIELDS = ("name", "role", "email", "phone", "mobile", "social")
 
 
@@ -60,7 +64,13 @@ def load(root: Path, reporter: Reporter) -> Config:
             if not logo.is_relative_to(root.resolve()) or not logo.is_file():
                 reporter.error(path, line, 1, f"logo '{value}' is not a file inside the project", "config.logo")
             else:
-                values["logo"] = logo
+                try:
+                    photos.inspect(logo, str(value))
+                except photos.PhotoError as exc:
+                    reason = re.sub(r"^photo (file )?'[^']*' ", "", str(exc))
+                    reporter.error(path, line, 1, f"logo '{value}' {reason}", "config.logo")
+                else:
+                    values["logo"] = logo
         elif key == "about":
             if isinstance(value, str):
                 values["about"] = {"": value}
@@ -83,6 +93,12 @@ def load(root: Path, reporter: Reporter) -> Config:
             reporter.error(path, _line_of(text, "base_url"), 1, f"base_url: {exc}", "config.url")
         if not values["base_url"].endswith("/"):
             values["base_url"] += "/"
+    if values.get("pdf_variant", PDF_VARIANTS[0]).lower() not in PDF_VARIANTS:
+        choices = ", ".join(f"'{v}'" for v in PDF_VARIANTS)
+        reporter.error(path, _line_of(text, "pdf_variant"), 1, f"unknown pdf_variant '{values.pop('pdf_variant')}'; use one of {choices}",
+                       "config.pdf-variant")
+    elif "pdf_variant" in values:
+        values["pdf_variant"] = values["pdf_variant"].lower()
     if "timezone" in values:
         try:
             zoneinfo.ZoneInfo(values["timezone"])

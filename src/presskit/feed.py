@@ -117,7 +117,7 @@ def _generator(channel: Channel, staging: Staging, context: RenderContext) -> Fe
     feed.language(channel.lang)
     feed.generator(GENERATOR)
     if config.logo is not None:
-        logo = urls.absolute(base, "logo" + config.logo.suffix.lower())
+        logo = urls.absolute(base, context.site.logo_name)
         feed.logo(logo)
         feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder + "index.html"))
     if channel.views:

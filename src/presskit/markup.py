@@ -49,14 +49,15 @@ def find_links(source: str, inline: bool = False) -> list[LinkRef]:
 
 
 def _typeset_inline(children: list[Token], lang: str, prev: str) -> str:
+    # `prev` is the paragraph's text so far: quotes pair up across emphasis, links and line breaks.
     for child in children:
         if child.type == "text":
             child.content = typography.typeset(child.content, lang, prev)
-            prev = child.content[-1:] or prev
+            prev += child.content
         elif child.type == "code_inline":
-            prev = child.content[-1:] or prev
+            prev += child.content
         elif child.type in ("softbreak", "hardbreak"):
-            prev = " "
+            prev += " "
     return prev
 
 

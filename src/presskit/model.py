@@ -93,6 +93,7 @@ class Config:
     page_size: int = 20
     releases_dir: str = "releases"
     templates_dir: str = "templates"
+    pdf_variant: str = "pdf/ua-1"
 
     def about_for(self, lang: str) -> str:
         """The boilerplate in a language, falling back to the default language, then to any."""

@@ -1,4 +1,4 @@
-"""The newsroom's listing pages: all releases, one listing per language and per tag, paginated."""
+"""The newsroom's listing pages (all releases, per language, per tag, paginated), its stylesheet and logo."""
 
 from __future__ import annotations
 
@@ -120,4 +120,6 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
             staging.path(path).write_text(html, encoding="utf-8")
             written.append(path)
     shutil.copyfile(templates.theme_file(context.config, "newsroom.css"), staging.path("newsroom.css"))
+    if context.config.logo is not None:  # shown in the masthead and named in link previews
+        shutil.copyfile(context.config.logo, staging.path(context.config.logo.name))
     return written

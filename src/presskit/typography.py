@@ -35,10 +35,16 @@ def _segments(text: str):
 
 
 def typeset(text: str, lang: str, prev: str = "") -> str:
-    """Return text with the typographic conventions of `lang`; `prev` is the character before it, if any."""
+    """Return text with the typographic conventions of `lang`; `prev` is the text before it (same paragraph), if any.
+
+    Where words are not separated by spaces (Japanese), a straight quote cannot be told opening or
+    closing by its neighbours: the language's data sets `alternate_quotes` and quotes pair up in order.
+    """
     if not text:
         return text
     rules = language.get(lang).typography
+    alternate = bool(rules.get("alternate_quotes"))
+    open_quotes = prev.count(rules["open_quote"]) - prev.count(rules["close_quote"]) if alternate else 0
     space_before: dict[str, str] = rules.get("space_before", {})
     space_after: dict[str, str] = rules.get("space_after", {})
     out: list[str] = []
@@ -55,7 +61,11 @@ def typeset(text: str, lang: str, prev: str = "") -> str:
             c = part[i]
             nxt = part[i + 1] if i + 1 < n else ""
             if c == '"':
-                opening = last == "" or last.isspace() or last in _OPENERS
+                if alternate:
+                    opening = open_quotes <= 0
+                    open_quotes += 1 if opening else -1
+                else:
+                    opening = last == "" or last.isspace() or last in _OPENERS
                 if opening:
                     buf.append(rules["open_quote"])
                     # « followed by its own space rule: swallow typed spaces after the opening mark

@@ -152,8 +152,8 @@ class ReleaseView:
         return urls.absolute(self.config.base_url, f"{self.slug}/{path}")
 
     def colon(self, label: str) -> str:
-        """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English."""
-        return typography.typeset(label + ":", self.release.lang)
+        """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English, '電話：' in Japanese."""
+        return typography.typeset(label + self.locale.typography.get("colon", ":"), self.release.lang)
 
     def absolute_for(self, slug: str, path: str = "") -> str:
         """Absolute URL of another release's page or file."""
@@ -197,6 +197,11 @@ class SiteView:
     @property
     def lang(self) -> str:
         return self.config.lang
+
+    @property
+    def logo_name(self) -> str:
+        """The logo's file name at the newsroom's root ('' without a logo)."""
+        return self.config.logo.name if self.config.logo is not None else ""
 
     @property
     def base_url(self) -> str:

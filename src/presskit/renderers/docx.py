@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -18,19 +19,29 @@ from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from presskit import templates, urls
-from presskit.renderers import RenderContext
+from presskit.renderers import RenderContext, RenderError
 from presskit.view import ReleaseView
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Paragraph styles presskit adds when the reference document does not define them.
+# Paragraph styles presskit adds when a project's reference document does not define them
+# (the built-in one, made by scripts/make_reference_docx.py, defines them all).
 CUSTOM_STYLES = {
     "Release Label": dict(bold=True, size=10, color=RGBColor(0x7A, 0x1F, 0x3D), caps=True),
     "Dateline": dict(size=10),
     "Release Section": dict(italic=True, size=9.5, color=RGBColor(0x44, 0x44, 0x44)),
     "Lead": dict(bold=True),
+    "Photo": dict(keep_with_next=True),
+    "Contacts Heading": dict(bold=True, size=11, keep_with_next=True),
     "Contact": dict(size=10),
+    "About Heading": dict(bold=True, size=9.5, keep_with_next=True),
+    "About": dict(size=9),
     "Notice": dict(bold=True, size=11, color=RGBColor(0xB0, 0x00, 0x20)),
 }
+# Word's built-in styles presskit uses: a document saved by Word may define only those it used.
+BUILTIN_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
+                  "List Bullet 3", "List Number", "List Number 2", "List Number 3", "Quote", "Caption", "Header", "Footer")
+LINK_COLOR = RGBColor(0x0B, 0x4F, 0x8A)
+EAST_ASIAN = ("ja", "zh", "ko")  # languages Word files under w:eastAsia rather than w:val
 
 
 class DocxRenderer:
@@ -39,12 +50,16 @@ class DocxRenderer:
     format = "docx"
 
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
-        document = docx.Document(str(templates.theme_file(context.config, "reference.docx")))
+        reference = templates.theme_file(context.config, "reference.docx")
+        try:
+            document = docx.Document(str(reference))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+            raise RenderError(f"DOCX: {reference} is not a Word document presskit can build on ({exc})") from None
         _ensure_styles(document)
         writer = _Writer(document)
         release = view.release
 
-        _header_footer(document, context.site.organization, release.label, view.label("page"), view.notices)
+        _header_footer(document, context.site.organization, release.label, context.config.logo, view.notices)
         for notice in view.notices:
             writer.paragraph(notice, "Notice")
         writer.paragraph(release.label, "Release Label")
@@ -59,19 +74,23 @@ class DocxRenderer:
         if release.lead:
             paragraph = document.add_paragraph(style="Lead")
             writer.inline(paragraph, view.lead_tokens[0].children or [] if view.lead_tokens else [])
+        # Same order as the page and the PDF: the first photo illustrates the news, others follow the body.
+        for photo in release.photos[:1]:
+            writer.photo(photo)
         writer.blocks(view.body_tokens)
         for link in release.links:
             paragraph = document.add_paragraph()
             paragraph.add_run(view.colon(link.label) + " ")
             writer.hyperlink(paragraph, link.url, link.url)
-        for photo in release.photos:
+        for photo in release.photos[1:]:
             writer.photo(photo)
         if release.photos_note:
             writer.paragraph(release.photos_note, "Caption")
         if release.photo_credits:
             writer.paragraph(f"{view.colon(view.label('photo_credits'))} {release.photo_credits}", "Caption")
 
-        document.add_paragraph(view.contacts_heading, style="Heading 1")
+        # The contacts: one framed block (the styles' identical borders join into one frame).
+        document.add_paragraph(view.contacts_heading, style="Contacts Heading")
         for contact in release.contacts:
             paragraph = document.add_paragraph(style="Contact")
             name = paragraph.add_run(contact.name)
@@ -90,8 +109,8 @@ class DocxRenderer:
                 paragraph.add_run().add_break()
                 writer.hyperlink(paragraph, contact.social.url, contact.social.label)
         if release.about:
-            document.add_paragraph(view.label("about"), style="Heading 1")
-            writer.paragraph(release.about, "Normal")
+            document.add_paragraph(view.label("about"), style="About Heading")
+            writer.paragraph(release.about, "About")
 
         _properties(document, view, context.site.organization)
         buffer = io.BytesIO()
@@ -104,11 +123,19 @@ class DocxRenderer:
 def _ensure_styles(document) -> None:
     styles = document.styles
     names = {s.name for s in styles}
+    if "Hyperlink" not in names:
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        link.font.color.rgb = LINK_COLOR
+        link.font.underline = True
+    for name in BUILTIN_STYLES:
+        if name not in names:
+            styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
     for name, spec in CUSTOM_STYLES.items():
         if name in names:
             continue
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
+        style.paragraph_format.keep_with_next = spec.get("keep_with_next")
         font = style.font
         font.bold = spec.get("bold")
         font.italic = spec.get("italic")
@@ -125,6 +152,7 @@ class _Writer:
     def __init__(self, document):
         self.document = document
         self.lists: list[str] = []
+        self.list_numbers: list[str | None] = []  # per open list: its own w:num id, made at its first item
 
     def paragraph(self, text: str, style: str) -> Paragraph:
         return self.document.add_paragraph(text, style=style)
@@ -139,8 +167,10 @@ class _Writer:
                 pending_style = f"Heading {level}"
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 self.lists.append("List Bullet" if kind == "bullet_list_open" else "List Number")
+                self.list_numbers.append(None)
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 self.lists.pop()
+                self.list_numbers.pop()
             elif kind == "blockquote_open":
                 quote += 1
             elif kind == "blockquote_close":
@@ -153,6 +183,8 @@ class _Writer:
                 if style is None:
                     style = "Quote" if quote else "Normal"
                 paragraph = self.document.add_paragraph(style=style)
+                if pending_style is None and self.lists and self.lists[-1] == "List Number":
+                    self._number(paragraph, style)
                 self.inline(paragraph, token.children or [])
                 pending_style = None
             elif kind in ("code_block", "fence"):
@@ -161,6 +193,23 @@ class _Writer:
                 run.font.name = "Courier New"
             elif kind == "hr":
                 self.document.add_paragraph("* * *", style="Normal").alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def _number(self, paragraph: Paragraph, style_name: str) -> None:
+        """Give each numbered list its own w:num (on the style's abstract numbering) restarting at 1:
+        with the style's numbering alone, Word and LibreOffice would continue counting across lists."""
+        if self.list_numbers[-1] is None:
+            style_ppr = self.document.styles[style_name].element.pPr
+            num_pr = style_ppr.numPr if style_ppr is not None else None
+            if num_pr is None or num_pr.numId is None:
+                return  # a reference document whose list style is not numbered: leave it as styled
+            numbering = self.document.part.numbering_part.element
+            abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+            num = numbering.add_num(abstract_id)
+            num.add_lvlOverride(ilvl=num_pr.ilvl.val if num_pr.ilvl is not None else 0).add_startOverride(1)
+            self.list_numbers[-1] = str(num.numId)
+        own = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        own.get_or_add_ilvl().val = 0
+        own.get_or_add_numId().val = int(self.list_numbers[-1])
 
     def inline(self, paragraph: Paragraph, children) -> None:
         bold = italic = False
@@ -217,8 +266,9 @@ class _Writer:
                 buffer.seek(0)
                 source = buffer
         width = Cm(15) if photo.width >= photo.height else Cm(10)
-        self.document.add_picture(source if isinstance(source, io.BytesIO) else str(source), width=width)
-        inline = self.document.paragraphs[-1]._p.xpath(".//wp:docPr")
+        paragraph = self.document.add_paragraph(style="Photo")
+        paragraph.add_run().add_picture(source if isinstance(source, io.BytesIO) else str(source), width=width)
+        inline = paragraph._p.xpath(".//wp:docPr")
         for doc_pr in inline:
             doc_pr.set("descr", photo.alt)
             doc_pr.set("title", photo.alt)
@@ -232,13 +282,10 @@ class _Writer:
 def _run_element(text: str, *, bold: bool = False, italic: bool = False, link: bool = False):
     run = OxmlElement("w:r")
     props = OxmlElement("w:rPr")
-    if link:
-        color = OxmlElement("w:color")
-        color.set(qn("w:val"), "0B4F8A")
-        underline = OxmlElement("w:u")
-        underline.set(qn("w:val"), "single")
-        props.append(color)
-        props.append(underline)
+    if link:  # the reference document's Hyperlink character style: restylable in Word
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), "Hyperlink")
+        props.append(style)
     if bold:
         props.append(OxmlElement("w:b"))
     if italic:
@@ -269,17 +316,24 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def _header_footer(document, organization: str, label: str, page_word: str, notices: tuple[str, ...] = ()) -> None:
+def _header_footer(document, organization: str, label: str, logo: Path | None, notices: tuple[str, ...] = ()) -> None:
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.2)
     header = section.header.paragraphs[0]
-    header.text = f"{organization} · {label}"
+    header.style = document.styles["Header"]
+    header.text = ""
+    if logo is not None:
+        header.add_run().add_picture(str(logo), height=Cm(1.1))
+        header.add_run("  ")
+        for doc_pr in header._p.xpath(".//wp:docPr"):
+            doc_pr.set("descr", organization)
+    header.add_run(f"{organization} · {label}")
     for notice in notices:  # repeated on every page, like the PDF's running head
         run = section.header.add_paragraph().add_run(notice)
         run.bold = True
         run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
     footer = section.footer.paragraphs[0]
+    footer.style = document.styles["Footer"]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run(f"{organization} · ")
     _field(footer, "PAGE")
@@ -312,7 +366,8 @@ def _properties(document, view: ReleaseView, organization: str) -> None:
             if lang is None:
                 lang = OxmlElement("w:lang")
                 run_props.append(lang)
-            lang.set(qn("w:val"), release.lang)
+            east_asian = release.lang.split("-")[0].lower() in EAST_ASIAN
+            lang.set(qn("w:eastAsia" if east_asian else "w:val"), release.lang)
 
 
 def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presskit import language, tags
+from presskit import language, linkpreview, tags
 from presskit.renderers import RenderContext
 from presskit.view import ReleaseView, language_name
 
@@ -32,6 +32,8 @@ class HtmlRenderer:
             language_name=language_name,
             tag_slug=tags.slug,
             tag_links=not view.embargo_copy,
+            json_ld=linkpreview.json_ld(view, context.site),
+            social_tags=linkpreview.social_tags(view, context.site),
         )
         target = folder / "index.html"
         target.write_text(html, encoding="utf-8")

@@ -6,18 +6,18 @@ import logging
 import mimetypes
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from presskit import language, templates
+from presskit import language, photos, templates
 from presskit.renderers import RenderContext, RenderError
 from presskit.view import ReleaseView
 
 MAX_RESOURCE_BYTES = 25 * 1024 * 1024
-PDF_VARIANT = "pdf/ua-1"
 
 
 class ConfinedFetcher(URLFetcher):
@@ -46,6 +46,24 @@ class ConfinedFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
 
 
+LOGO_HEIGHT_MM = 16
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The letterhead logo: its address and its width at the letterhead's height."""
+
+    url: str
+    width_mm: float
+
+
+def _logo(config) -> Logo | None:
+    if config.logo is None:
+        return None
+    info = photos.inspect(config.logo, config.logo.name)  # checked when the configuration was read
+    return Logo(config.logo.as_uri(), round(LOGO_HEIGHT_MM * info.width / info.height, 2))
+
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's warnings and errors: each one fails the release's PDF."""
 
@@ -58,7 +76,7 @@ class _Collect(logging.Handler):
 
 
 class PdfRenderer:
-    """Renders `<slug>/<slug>.pdf`: A4, tagged (PDF/UA-1), fonts embedded, reproducible."""
+    """Renders `<slug>/<slug>.pdf`: A4, tagged (PDF/UA-1, or PDF/A-3 by configuration), fonts embedded, reproducible."""
 
     format = "pdf"
 
@@ -72,7 +90,7 @@ class PdfRenderer:
             lang=view.release.lang,
             locale=language.get(view.release.lang),
             asset=lambda name: photos[name].as_uri(),
-            logo=config.logo.as_uri() if config.logo else "",
+            logo=_logo(config),
         )
         roots = [config.root, templates.THEME]
         fetcher = ConfinedFetcher(roots)
@@ -83,7 +101,8 @@ class PdfRenderer:
         try:
             document = weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher)
             stylesheet = weasyprint.CSS(string=css, base_url=templates.THEME.as_uri() + "/", url_fetcher=fetcher)
-            document.write_pdf(target, stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+            # Tags are asked for explicitly so that the PDF/A-3 variants stay accessible too.
+            document.write_pdf(target, stylesheets=[stylesheet], pdf_variant=config.pdf_variant, pdf_tags=True)
         except FatalURLFetchingError as exc:
             raise RenderError(f"PDF: {exc}") from None
         finally:

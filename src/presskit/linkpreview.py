@@ -1,0 +1,102 @@
+"""What sites and apps that link to a release read: schema.org NewsArticle JSON-LD, Open Graph and Twitter cards."""
+
+from __future__ import annotations
+
+import json
+
+from babel.core import get_global
+from markupsafe import Markup
+
+from presskit import urls
+from presskit.view import ReleaseView, SiteView
+
+# Characters that could end a <script> element or start markup inside it, written as JSON escapes.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def logo_url(site: SiteView) -> str:
+    """Absolute address of the organization's logo in the newsroom (copied to its root), or ''."""
+    logo = site.config.logo
+    return urls.absolute(site.base_url, logo.name) if logo is not None else ""
+
+
+def og_locale(lang: str) -> str:
+    """Open Graph's language_TERRITORY form: 'fr' -> 'fr_FR', 'en' -> 'en_US', 'pt-BR' -> 'pt_BR' (CLDR likely subtags)."""
+    parts = lang.replace("_", "-").split("-")
+    if len(parts) > 1 and len(parts[-1]) == 2:
+        return f"{parts[0].lower()}_{parts[-1].upper()}"
+    likely = get_global("likely_subtags").get(parts[0].lower(), "")
+    region = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return f"{parts[0].lower()}_{region}" if len(region) == 2 else parts[0].lower()
+
+
+def news_article(view: ReleaseView, site: SiteView) -> dict:
+    """The schema.org NewsArticle of a release, as a JSON-compatible dict."""
+    release = view.release
+    organization = {"@type": "Organization", "name": site.organization, "url": site.base_url}
+    publisher = dict(organization)
+    if logo_url(site):
+        publisher["logo"] = {"@type": "ImageObject", "url": logo_url(site)}
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": release.title,
+        "description": view.summary,
+        "datePublished": view.published.isoformat(),
+        "dateline": view.dateline,
+        "inLanguage": release.lang,
+        "url": view.absolute(),
+        "mainEntityOfPage": view.absolute(),
+        "author": organization,
+        "publisher": publisher,
+    }
+    if release.location:
+        article["locationCreated"] = {"@type": "Place", "name": release.location}
+    if release.section:
+        article["articleSection"] = release.section
+    if release.tags:
+        article["keywords"] = list(release.tags)
+    if release.photos:
+        article["image"] = [
+            {"@type": "ImageObject", "url": view.absolute(p.filename), "width": p.width, "height": p.height,
+             "caption": p.caption or p.alt, **({"creditText": p.credit} if p.credit else {})}
+            for p in release.photos
+        ]
+    return article
+
+
+def json_ld(view: ReleaseView, site: SiteView) -> Markup:
+    """The NewsArticle as the body of a <script type="application/ld+json">: release text can never close it."""
+    text = json.dumps(news_article(view, site), ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+    return Markup(text)  # noqa: S704 - JSON with every <, > and & escaped: inert inside <script>
+
+
+def social_tags(view: ReleaseView, site: SiteView) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) of the Open Graph and Twitter card <meta> tags; templates escape them."""
+    release = view.release
+    photo = release.photos[0] if release.photos else None
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:title", release.title),
+        ("property", "og:description", view.summary),
+        ("property", "og:url", view.absolute()),
+        ("property", "og:site_name", site.organization),
+        ("property", "og:locale", og_locale(release.lang)),
+        ("property", "article:published_time", view.published.isoformat()),
+    ]
+    if release.section:
+        tags.append(("property", "article:section", release.section))
+    tags += [("property", "article:tag", tag) for tag in release.tags]
+    image, alt = (view.absolute(photo.filename), photo.alt) if photo else (logo_url(site), site.organization)
+    if image:
+        tags += [("property", "og:image", image), ("property", "og:image:alt", alt)]
+        if photo:
+            tags += [("property", "og:image:width", str(photo.width)), ("property", "og:image:height", str(photo.height))]
+    tags += [
+        ("name", "twitter:card", "summary_large_image" if photo else "summary"),
+        ("name", "twitter:title", release.title),
+        ("name", "twitter:description", view.summary),
+    ]
+    if image:
+        tags += [("name", "twitter:image", image), ("name", "twitter:image:alt", alt)]
+    return tags
