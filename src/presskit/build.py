@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from presskit import config as project_config
 from presskit import feed, newsroom, releases, renderers, templates
 from presskit.diagnostics import Reporter
@@ -109,5 +111,9 @@ def render_release(view: ReleaseView, staging: Staging, context, formats, report
             renderer.render(view, folder, context)
         except renderers.RenderError as exc:
             reporter.error(view.release.source, 1, 1, str(exc), f"render.{renderer.format}")
+            return False
+        except jinja2.TemplateError as exc:  # a broken template override is a mistake to report, not a crash
+            where = (exc.filename, exc.lineno, 1) if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename else (view.release.source, 1, 1)
+            reporter.error(*where, f"{renderer.format.upper()}: template error: {exc.message}", "render.template")
             return False
     return True

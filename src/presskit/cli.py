@@ -41,7 +41,8 @@ def main() -> None:
 @click.option("--now", type=_DateTime(), help="The moment at which embargoes are judged (default: now).")
 @click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config).")
 @click.option("--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder.")
-def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, project: Path) -> None:
+@click.option("--verify", is_flag=True, help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.")
+def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, project: Path, verify: bool) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and RSS feed, into out/."""
     from presskit.build import BuildOptions
     from presskit.build import build as run_build
@@ -52,7 +53,11 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
             check(base_url)
         except UrlError as exc:
             raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    result = run_build(BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url))
+    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url)
+    if verify:
+        _verify(options)
+        return
+    result = run_build(options)
     _report(result)
     if not result.ok:
         count = len(result.reporter.errors)
@@ -60,3 +65,15 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
         sys.exit(1)
     held = f", {len(result.held)} held back (embargo or draft)" if result.held else ""
     click.echo(f"presskit: built {len(result.published)} release{'s' if len(result.published) != 1 else ''}{held}.")
+
+
+def _verify(options) -> None:
+    from presskit.verify import verify
+
+    result, compared = verify(options)
+    _report(result)
+    if not result.ok:
+        count = len(result.reporter.errors)
+        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; out/ does not match the sources.", err=True)
+        sys.exit(1)
+    click.echo(f"presskit: out/ matches a fresh build of the sources ({compared} files).")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import os
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from presskit import language, urls
 from presskit.renderers import RenderContext
@@ -26,10 +29,12 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
     feed.description(site.feed_description)
     feed.language(config.lang)
     feed.generator(GENERATOR)
-    if ordered:
-        newest = max(v.published for v in ordered)
-        feed.lastBuildDate(newest)
-        feed.pubDate(newest)
+    # feedgen stamps lastBuildDate with the clock unless told otherwise: the date comes from the content,
+    # or from SOURCE_DATE_EPOCH for an empty feed; with neither, the element is left out.
+    stamp = max((v.published for v in ordered), default=None) or _source_date_epoch()
+    if stamp is not None:
+        feed.lastBuildDate(stamp)
+        feed.pubDate(stamp)
     content_template = context.env.get_template("feed-item.html.j2")
     for view in ordered:
         release = view.release
@@ -55,4 +60,25 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
         entry.enclosure(view.absolute(view.pdf_name), str(pdf.stat().st_size), "application/pdf")
         for tag in release.tags:
             entry.category(term=tag)
-    staging.path("feed.xml").write_bytes(feed.rss_str(pretty=True))
+    data = feed.rss_str(pretty=True)
+    if stamp is None:
+        data = _without_last_build_date(data)
+    staging.path("feed.xml").write_bytes(data)
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an aware datetime, when set to a number."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+
+
+def _without_last_build_date(data: bytes) -> bytes:
+    root = etree.fromstring(data)
+    for element in root.findall("channel/lastBuildDate"):
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = element.tail
+        element.getparent().remove(element)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

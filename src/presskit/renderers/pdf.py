@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import mimetypes
 import os
 import stat
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -20,12 +22,18 @@ MAX_RESOURCE_BYTES = 25 * 1024 * 1024
 PDF_VARIANT = "pdf/ua-1"
 
 
-class ConfinedFetcher(URLFetcher):
-    """Serves data: URLs and regular files under the allowed folders; refuses everything else, loudly."""
+# What WeasyPrint sees of the project and the theme: fixed base URLs, mapped to the real folders by the
+# fetcher. Nothing in the PDF (image names are hashes of their URLs) depends on where the project lives.
+PROJECT_BASE = "file:///presskit/project/"
+THEME_BASE = "file:///presskit/theme/"
 
-    def __init__(self, roots: list[Path]):
+
+class ConfinedFetcher(URLFetcher):
+    """Serves data: URLs and regular files under the mounted folders; refuses everything else, loudly."""
+
+    def __init__(self, mounts: dict[str, Path]):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
-        self.roots = [Path(os.path.realpath(r)) for r in roots]
+        self.mounts = {urlsplit(base).path: Path(os.path.realpath(folder)) for base, folder in mounts.items()}
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -33,17 +41,26 @@ class ConfinedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme != "file":
             raise FatalURLFetchingError(f"refused to fetch {url!r}: only files inside the project are used")
-        path = Path(os.path.realpath(unquote(urlsplit(url).path)))
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise FatalURLFetchingError(f"refused to read {path}: it is outside the project")
+        path, shown = self.locate(unquote(urlsplit(url).path))
         try:
             info = os.stat(path)
         except OSError as exc:
-            raise FatalURLFetchingError(f"cannot read {path}: {exc.strerror}") from None
+            raise FatalURLFetchingError(f"cannot read {shown}: {exc.strerror}") from None
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(f"refused to read {path}: not a regular file of reasonable size")
+            raise FatalURLFetchingError(f"refused to read {shown}: not a regular file of reasonable size")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+    def locate(self, path: str) -> tuple[Path, str]:
+        """The real file behind a mounted path, and the name to show; refuses anything outside the mounts."""
+        for prefix, folder in self.mounts.items():
+            if path.startswith(prefix):
+                relative = path[len(prefix) :]
+                real = Path(os.path.realpath(folder / relative))
+                if real.is_relative_to(folder):
+                    return real, relative
+                break
+        raise FatalURLFetchingError(f"refused to read {path}: it is outside the project")
 
 
 class _Collect(logging.Handler):
@@ -65,25 +82,28 @@ class PdfRenderer:
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
         config = context.config
         photos = {p.filename: p.source for p in view.release.photos}
-        css = templates.theme_file(config, "pdf.css").read_text(encoding="utf-8")
+        css_file = templates.theme_file(config, "pdf.css")
         html = context.env.get_template("release.pdf.html.j2").render(
             v=view,
             site=context.site,
             lang=view.release.lang,
             locale=language.get(view.release.lang),
-            asset=lambda name: photos[name].as_uri(),
-            logo=config.logo.as_uri() if config.logo else "",
+            asset=lambda name: _project_url(photos[name], config.root),
+            logo=_project_url(config.logo, config.root) if config.logo else "",
         )
-        roots = [config.root, templates.THEME]
-        fetcher = ConfinedFetcher(roots)
+        fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME})
+        css_base = THEME_BASE if css_file.parent == templates.THEME else _project_url(css_file, config.root).rpartition("/")[0] + "/"
         target = folder / view.pdf_name
         collector = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document = weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher)
-            stylesheet = weasyprint.CSS(string=css, base_url=templates.THEME.as_uri() + "/", url_fetcher=fetcher)
-            document.write_pdf(target, stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+            stylesheet = weasyprint.CSS(string=css_file.read_text(encoding="utf-8"), base_url=css_base, url_fetcher=fetcher)
+            html_document = weasyprint.HTML(string=html, base_url=PROJECT_BASE, url_fetcher=fetcher)
+            with _source_date(view.published):
+                document = html_document.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+                _drop_attachments(document)
+                document.write_pdf(target, pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as exc:
             raise RenderError(f"PDF: {exc}") from None
         finally:
@@ -92,3 +112,28 @@ class PdfRenderer:
             target.unlink(missing_ok=True)
             raise RenderError("PDF: " + "; ".join(dict.fromkeys(collector.messages)))
         return target
+
+
+def _project_url(path: Path, root: Path) -> str:
+    """The fixed-base URL of a file inside the project."""
+    return PROJECT_BASE + quote(Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix())
+
+
+@contextlib.contextmanager
+def _source_date(when: dt.datetime):
+    """SOURCE_DATE_EPOCH for the render, unless the caller set one: fontTools stamps fonts it rewrites with it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(0, int(when.timestamp())))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _drop_attachments(document) -> None:
+    """A published PDF embeds no file: <link rel=attachment> and <a rel=attachment> are ignored."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
