@@ -70,10 +70,11 @@ def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """A release file's bytes: only a regular file, never more than `limit` bytes read (FIFOs, devices refused)."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not a regular file.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise yamlsource.SourceError("a release must be a regular file (not a folder, device or pipe)", Mark(1, 1), "release.not-a-file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise yamlsource.SourceError("a release must be a regular file (not a folder, device or pipe)", Mark(1, 1), "release.not-a-file")
         # Read one byte more than allowed: a file that grew after fstat is still caught, and never read whole.
         data = handle.read(limit + 1) if info.st_size <= limit else b""
         if info.st_size > limit or len(data) > limit:

@@ -20,8 +20,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 32
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-# Characters YAML forbids or that no document format can carry (XML 1.0 excludes them).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Characters YAML forbids or that no document format can carry (XML 1.0 excludes them), and the C1
+# controls (U+0080-U+009F), which only ever come from text decoded with the wrong code page.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
