@@ -34,7 +34,8 @@ def release_files(config: Config) -> list[Path]:
     folder = config.root / config.releases_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 @dataclass
@@ -56,10 +57,14 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
     seen: dict[str, Path] = {}
     for path in release_files(config):
         slug = path.stem
-        if slug in seen:
-            reporter.error(path, 1, 1, f"duplicate slug '{slug}': {reporter.display_path(seen[slug])} has the same name", "release.duplicate-slug")
+        # Slugs are compared case-folded: on Windows and macOS, a.yaml and A.yaml are one file, out/a and out/A one folder.
+        key = slug.casefold()
+        if key in seen:
+            other = reporter.display_path(seen[key])
+            how = "has the same name" if seen[key].stem == slug else "has the same name once upper and lower case are not told apart"
+            reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
             continue
-        seen[slug] = path
+        seen[key] = path
         release = load_file(path, config, reporter)
         if release is not None:
             loaded.append(release)
