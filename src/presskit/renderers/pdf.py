@@ -34,20 +34,27 @@ class ConfinedFetcher(URLFetcher):
     def __init__(self, mounts: dict[str, Path]):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
         self.mounts = {urlsplit(base).path: Path(os.path.realpath(folder)) for base, folder in mounts.items()}
+        # WeasyPrint swallows some fetch errors (fonts); every refusal is kept here and fails the render anyway.
+        self.refusals: list[str] = []
+
+    def refuse(self, message: str) -> FatalURLFetchingError:
+        """Record a refusal and return the exception that stops the render."""
+        self.refusals.append(message)
+        return FatalURLFetchingError(message)
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            raise FatalURLFetchingError(f"refused to fetch {url!r}: only files inside the project are used")
+            raise self.refuse(f"refused to fetch {url!r}: only files inside the project are used")
         path, shown = self.locate(unquote(urlsplit(url).path))
         try:
             info = os.stat(path)
         except OSError as exc:
-            raise FatalURLFetchingError(f"cannot read {shown}: {exc.strerror}") from None
+            raise self.refuse(f"cannot read {shown}: {exc.strerror}") from None
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(f"refused to read {shown}: not a regular file of reasonable size")
+            raise self.refuse(f"refused to read {shown}: not a regular file of reasonable size")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
@@ -60,7 +67,7 @@ class ConfinedFetcher(URLFetcher):
                 if real.is_relative_to(folder):
                     return real, relative
                 break
-        raise FatalURLFetchingError(f"refused to read {path}: it is outside the project")
+        raise self.refuse(f"refused to read {path}: it is outside the project")
 
 
 class _Collect(logging.Handler):
@@ -104,13 +111,15 @@ class PdfRenderer:
                 document = html_document.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
                 _drop_attachments(document)
                 document.write_pdf(target, pdf_variant=PDF_VARIANT)
-        except FatalURLFetchingError as exc:
-            raise RenderError(f"PDF: {exc}") from None
+        except FatalURLFetchingError:
+            pass  # recorded in fetcher.refusals
         finally:
             logger.removeHandler(collector)
-        if collector.messages:
+        problems = fetcher.refusals + collector.messages
+        if problems:
             target.unlink(missing_ok=True)
-            raise RenderError("PDF: " + "; ".join(dict.fromkeys(collector.messages)))
+            shown = (m.replace(PROJECT_BASE, "").replace(THEME_BASE, "theme/") for m in problems)
+            raise RenderError("PDF: " + "; ".join(dict.fromkeys(shown)))
         return target
 
 
