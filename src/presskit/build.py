@@ -88,7 +88,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda messag
             newsroom.write(views, staging, context)
             feed.write(views, staging, context)
     except (OSError, StagingError) as exc:
-        reporter.error(staging.folder, 1, 1, f"cannot write the output: {exc}", "output")
+        reporter.error(staging.out, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
     if reporter.errors:
         staging.discard()
         return result
@@ -96,8 +96,18 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda messag
         staging.publish()
     except (OSError, StagingError) as exc:
         staging.discard()
-        reporter.error(staging.out, 1, 1, f"cannot publish the output: {exc}", "output")
+        reporter.error(staging.out, 1, 1, f"cannot publish the output: {_os_message(exc, staging)}", "output")
     return result
+
+
+def _os_message(exc: Exception, staging: Staging) -> str:
+    """'No space left on device (writing 2024-01-15-x/x.pdf)': the reason first, the file inside the build second."""
+    if not isinstance(exc, OSError) or not exc.strerror:
+        return str(exc)
+    for name in (exc.filename2, exc.filename):  # shutil.copyfile names the source first, the target second
+        if name is not None and Path(str(name)).is_relative_to(staging.folder):
+            return f"{exc.strerror} (writing {Path(str(name)).relative_to(staging.folder).as_posix()})"
+    return exc.strerror
 
 
 def render_release(view: ReleaseView, staging: Staging, context, formats, reporter: Reporter) -> bool:
