@@ -104,6 +104,8 @@ def decode(data: bytes) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Windows (CRLF) and old Mac (CR) line ends become LF, as YAML reads them: positions then match the lines.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)
     if bad:
         raise SourceError(
