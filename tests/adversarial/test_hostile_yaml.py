@@ -202,6 +202,13 @@ FIELD_LINES = {
     "links.url": "links:\n  - url: {v}", "contacts.role": "contacts:\n  - name: B\n    role: {v}",
     "contacts.phone": "contacts:\n  - name: B\n    phone: {v}", "contacts.social": "contacts:\n  - name: B\n    social: {v}",
     "photos.caption": "photos:\n  - file: x.png\n    alt: a\n    caption: {v}",
+    "photos.file": "photos:\n  - file: {v}\n    alt: a", "photos.alt": "photos:\n  - file: x.png\n    alt: {v}",
+    "photos.credit": "photos:\n  - file: x.png\n    alt: a\n    credit: {v}", "date-again": "date: {v}",
+    "contacts.name": "contacts:\n  - name: {v}", "contacts.email": "contacts:\n  - name: B\n    email: {v}",
+    "contacts.mobile": "contacts:\n  - name: B\n    mobile: {v}",
+    "contacts.social.label": "contacts:\n  - name: B\n    social:\n      url: https://example.org/\n      label: {v}",
+    "contacts.social.url": "contacts:\n  - name: B\n    social:\n      url: {v}", "body-again": "body: {v}",
+    "a-key": "{v}: value",
 }  # fmt: skip
 CHARACTERS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ufffe", "\uffff"]
 
