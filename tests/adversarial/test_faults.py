@@ -133,3 +133,16 @@ def test_a_read_only_build_store_gives_a_clear_message_and_keeps_out(project_cop
     assert tree_digest(project_copy / "out") == before
     assert os.readlink(project_copy / "out") == link
     assert run_presskit("build", cwd=project_copy).returncode == 0  # and the next build succeeds
+
+
+def test_an_out_link_pointing_elsewhere_is_replaced_and_its_target_left_alone(project_copy: Path, tmp_path: Path):
+    elsewhere = tmp_path / "precious"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("do not delete\n")
+    (project_copy / "out").unlink()
+    (project_copy / "out").symlink_to(elsewhere)
+    result = run_presskit("build", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    assert (elsewhere / "keep.txt").read_text() == "do not delete\n"
+    assert Path(os.path.realpath(project_copy / "out")).parent == (project_copy / ".out.builds").resolve()

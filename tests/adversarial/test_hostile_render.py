@@ -209,3 +209,17 @@ def test_every_release_that_fails_to_render_is_reported_in_one_run(project_copy:
         "releases/2024-02-02-also-broken.yaml:1:1: error: PDF: cannot read missing-2024-02-02-also-broken.png: No such file or directory [render.pdf]",
     ]
     assert build_refused(project_copy, *expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("cycler.__init__.__globals__.os.popen('touch pwned').read()", "access to attribute '__init__' of 'type' object is unsafe."),
+        ("v.release.__class__.__mro__", "access to attribute '__class__' of 'Release' object is unsafe."),
+    ],
+)
+def test_a_template_override_cannot_reach_python(project_copy: Path, expression: str, message: str):
+    _pdf_override(project_copy, body="{{ " + expression + " }}")
+    expected = f"releases/2024-01-15-good.yaml:1:1: error: PDF: template error: {message} [render.template]"
+    assert build_refused(project_copy, expected) == [expected]
+    assert not (project_copy / "pwned").exists()
