@@ -74,6 +74,7 @@ def _verify(options) -> None:
     _report(result)
     if not result.ok:
         count = len(result.reporter.errors)
-        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; out/ does not match the sources.", err=True)
+        verdict = "out/ does not match the sources" if compared else "the sources do not build; nothing was compared"
+        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; {verdict}.", err=True)
         sys.exit(1)
     click.echo(f"presskit: out/ matches a fresh build of the sources ({compared} files).")

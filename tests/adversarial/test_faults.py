@@ -67,7 +67,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
 
 
 def _mount_tmpfs(folder: Path, size: str) -> bool:
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
         return False
     return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True).returncode == 0
 

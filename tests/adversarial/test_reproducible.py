@@ -109,3 +109,18 @@ def test_verify_reports_every_file_that_differs_and_changes_nothing(project_copy
         "out/feed.xml:1:1",
         "out/index.html:1:1",
     ]
+
+
+def test_verify_of_sources_that_do_not_build_compares_nothing(project_copy: Path):
+    before = tree_digest(project_copy / "out")
+    (project_copy / "releases" / "2024-02-01-bad.yaml").write_text("title: [x]\n")
+    result = run_presskit("build", "--verify", cwd=project_copy)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "releases/2024-02-01-bad.yaml:1:1: error: missing 'contacts': give at least one press contact (or default contacts in [tool.presskit]) [release.missing-field]",
+        "releases/2024-02-01-bad.yaml:1:1: error: missing required field 'body' [release.missing-field]",
+        "releases/2024-02-01-bad.yaml:1:1: error: missing required field 'date' [release.missing-field]",
+        "releases/2024-02-01-bad.yaml:1:8: error: 'title' must be text, not a list [release.type]",
+        "presskit: 4 errors; the sources do not build; nothing was compared.",
+    ]
+    assert tree_digest(project_copy / "out") == before
