@@ -126,4 +126,10 @@ def render_release(view: ReleaseView, staging: Staging, context, formats, report
             where = (exc.filename, exc.lineno, 1) if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename else (view.release.source, 1, 1)
             reporter.error(*where, f"{renderer.format.upper()}: template error: {exc.message}", "render.template")
             return False
+        except OSError:
+            raise  # the output cannot be written (a full disk): the whole build stops, reported once
+        except Exception as exc:  # a bug met by this release: report it and go on with the others, no traceback
+            message = f"{renderer.format.upper()}: internal error ({type(exc).__name__}: {exc}); please report it with this release"
+            reporter.error(view.release.source, 1, 1, message, "render.internal")
+            return False
     return True

@@ -80,15 +80,24 @@ def test_the_loader_accepts_or_reports_never_raises(data: bytes):
 
 
 valid_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(str.strip)
+long_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=400).filter(str.strip)
+# Markdown-shaped bodies: nested lists, quotes, headings, emphasis and code, in any combination.
+markdown_line = st.tuples(
+    st.integers(0, 8).map(lambda depth: "  " * depth),
+    st.sampled_from(["- ", "1. ", "> ", "## ", "### ", "* ", "", "    ", "``", "**", "_", "[", "](", "<", "\\"]),
+    valid_text,
+).map("".join)
+markdown = st.lists(markdown_line, min_size=1, max_size=12).map("\n".join).filter(str.strip)
 valid_releases = st.fixed_dictionaries(
     {
-        "title": valid_text,
+        "title": long_text,
         "date": st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)).map(str),
-        "body": valid_text,
+        "body": valid_text | markdown,
         "contacts": st.lists(st.fixed_dictionaries({"name": valid_text}), min_size=1, max_size=2),
     },
-    optional={"subtitle": valid_text, "lead": valid_text, "location": valid_text, "section": valid_text, "tags": st.lists(valid_text, max_size=3),
-              "lang": st.sampled_from(["fr", "en", "de", "pt-BR", "zz", "NO"]), "about": valid_text},
+    optional={"subtitle": long_text, "lead": valid_text | markdown, "location": valid_text, "section": long_text,
+              "label": long_text, "tags": st.lists(valid_text, max_size=60),
+              "lang": st.sampled_from(["fr", "en", "de", "pt-BR", "zz", "NO"]), "about": long_text},
 )  # fmt: skip
 
 

@@ -113,3 +113,31 @@ def test_an_upper_case_extension_is_read_not_skipped(project_copy: Path):
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 0, result.stderr
     assert (project_copy / "out" / "2024-01-15-good" / "2024-01-15-good.pdf").is_file()
+
+
+def test_extreme_but_valid_content_builds_in_every_format(project_copy: Path):
+    """A 400-character title, 300 tags and lists nested six deep: valid, so every format must carry them."""
+    title = ("A very long headline " * 20).strip()
+    tags = ", ".join(f"tag{i}" for i in range(300))
+    nested = "".join("  " * level + "- level " + str(level) + "\n" for level in range(6))
+    numbered = "".join("   " * level + "1. step " + str(level) + "\n" for level in range(6))
+    body = "Intro.\n\n" + nested + "\n" + numbered
+    indented = "".join("  " + line + "\n" for line in body.splitlines())
+    write(project_copy, f"title: {title}\ndate: 2024-02-01\nsection: {title}\ntags: [{tags}]\nbody: |\n{indented}contacts:\n  - name: A\n")
+    result = run_presskit("build", cwd=project_copy)
+    assert result.returncode == 0, result.stderr
+    import docx
+
+    document = docx.Document(str(project_copy / "out" / "2024-02-01-bad" / "2024-02-01-bad.docx"))
+    assert document.core_properties.title == title[:254] + "…"
+    assert len(document.core_properties.keywords) == 255
+    styles = [(p.style.name, p.text) for p in document.paragraphs if p.text.startswith(("level", "step"))]
+    assert styles == [
+        ("List Bullet", "level 0"), ("List Bullet 2", "level 1"), ("List Bullet 3", "level 2"),
+        ("List Bullet 3", "level 3"), ("List Bullet 3", "level 4"), ("List Bullet 3", "level 5"),
+        ("List Number", "step 0"), ("List Number 2", "step 1"), ("List Number 3", "step 2"),
+        ("List Number 3", "step 3"), ("List Number 3", "step 4"), ("List Number 3", "step 5"),
+    ]  # fmt: skip
+    page = html.parse(str(project_copy / "out" / "2024-02-01-bad" / "index.html"))
+    assert page.xpath("//h1")[0].text_content() == title
+    assert len(read_feed(project_copy / "out" / "feed.xml").entries[0].tags) == 300
