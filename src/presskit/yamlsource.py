@@ -91,6 +91,12 @@ def _position(text: str, index: int) -> Mark:
     return Mark(line, column)
 
 
+def forbidden_character(text: str) -> str | None:
+    """The first character of the text that presskit refuses (see _FORBIDDEN), or None."""
+    bad = _FORBIDDEN.search(text)
+    return bad.group() if bad else None
+
+
 def decode(data: bytes) -> str:
     """Decode UTF-8 source bytes, dropping a byte-order mark; positions in errors are 1-based."""
     try:

@@ -223,3 +223,13 @@ def test_a_template_override_cannot_reach_python(project_copy: Path, expression:
     expected = f"releases/2024-01-15-good.yaml:1:1: error: PDF: template error: {message} [render.template]"
     assert build_refused(project_copy, expected) == [expected]
     assert not (project_copy / "pwned").exists()
+
+
+def test_an_unexpected_error_in_one_release_is_reported_and_the_others_still_render(project_copy: Path):
+    write(project_copy, GOOD_RELEASE, "releases/2024-02-01-broken.yaml")
+    _pdf_override(project_copy, body='{% if v.slug.endswith("broken") %}{{ 1 // 0 }}{% endif %}{{ v.slug.startswith("x") and (1 // 0) }}')
+    expected = (
+        "releases/2024-02-01-broken.yaml:1:1: error: PDF: internal error (ZeroDivisionError: integer division or modulo by zero); "
+        "please report it with this release [render.internal]"
+    )
+    assert build_refused(project_copy, expected) == [expected]
