@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest

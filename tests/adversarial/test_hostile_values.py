@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 from lxml import html
 
@@ -126,8 +127,6 @@ def test_extreme_but_valid_content_builds_in_every_format(project_copy: Path):
     write(project_copy, f"title: {title}\ndate: 2024-02-01\nsection: {title}\ntags: [{tags}]\nbody: |\n{indented}contacts:\n  - name: A\n")
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 0, result.stderr
-    import docx
-
     document = docx.Document(str(project_copy / "out" / "2024-02-01-bad" / "2024-02-01-bad.docx"))
     assert document.core_properties.title == title[:254] + "…"
     assert len(document.core_properties.keywords) == 255

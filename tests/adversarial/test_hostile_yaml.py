@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -165,9 +168,6 @@ def test_a_20_gb_file_is_refused_without_being_read(project_copy: Path):
     path = write(project_copy, b"")
     with open(path, "r+b") as handle:
         handle.truncate(20 * 1024**3)
-    import subprocess
-    import sys
-
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "presskit", "build"], cwd=project_copy, capture_output=True, text=True,
@@ -181,8 +181,6 @@ def test_a_20_gb_file_is_refused_without_being_read(project_copy: Path):
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero-link", "folder"])
 def test_a_release_that_is_not_a_regular_file_is_refused_without_blocking(project_copy: Path, kind: str):
-    import os
-
     path = project_copy / BAD
     if kind == "fifo":
         os.mkfifo(path)
