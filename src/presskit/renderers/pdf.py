@@ -66,7 +66,13 @@ class ConfinedFetcher(URLFetcher):
                 real = Path(os.path.realpath(folder / relative))
                 if real.is_relative_to(folder):
                     return real, relative
-                break
+                raise self.refuse(f"refused to read {path}: it is outside the project")
+        # A plain file URL is served too when it leads inside a mounted folder (it only costs reproducibility
+        # across checkouts, since the URL then holds the project's path).
+        real = Path(os.path.realpath(path))
+        for folder in self.mounts.values():
+            if real.is_relative_to(folder):
+                return real, real.relative_to(folder).as_posix()
         raise self.refuse(f"refused to read {path}: it is outside the project")
 
 
