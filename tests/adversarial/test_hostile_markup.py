@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,10 @@ def hostile_out(tmp_path_factory) -> Path:
 def _assert_inert(markup: str, where: str) -> None:
     """Parsed as a browser would (an HTML5 parser) and by libxml2: no active element, handler or comment."""
     document = tinyhtml5.parse(markup, namespace_html_elements=False)
-    tags = {element.tag for element in document.iter() if isinstance(element.tag, str)}
+    for script in document.iter("script"):  # only data blocks (JSON-LD), whose text must still be valid JSON
+        assert script.get("type") == "application/ld+json", (where, script.attrib, script.text)
+        json.loads(script.text or "")
+    tags = {element.tag for element in document.iter() if isinstance(element.tag, str)} - {"script"}
     assert not tags & FORBIDDEN_TAGS, (where, tags & FORBIDDEN_TAGS)
     body = document.find("body")
     assert body is None or not list(body.iter("style")), where  # a <style> in the body would restyle the page
@@ -76,7 +80,8 @@ def _assert_inert(markup: str, where: str) -> None:
                 value = element.get(name, "")
                 assert not value.lower().lstrip().startswith(("javascript:", "vbscript:", "data:")), (where, value)
     tree = lxml_html.fromstring(markup)
-    assert not tree.xpath("//script | //iframe | //body//style | //*[@onerror] | //*[@onclick] | //*[@onmouseover]"), where
+    active = "//script[not(@type='application/ld+json')] | //iframe | //body//style | //*[@onerror] | //*[@onclick] | //*[@onmouseover]"
+    assert not tree.xpath(active), where
     assert not [c for c in tree.xpath("//comment()") if "hidden" in (c.text or "")], where
 
 
