@@ -289,6 +289,6 @@ def test_a_logo_that_is_not_an_image_is_a_diagnostic(tmp_path):
     result = run_presskit("build", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        "pyproject.toml:5:1: error: logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP) "
+        "pyproject.toml:5:1: error: logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged "
         "[config.logo]")
     assert "Traceback" not in result.stderr

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from presskit import config as project_config
 from presskit import embargo, feed, newsroom, releases, renderers, sitemap, templates, translations
 from presskit.diagnostics import Reporter
@@ -130,7 +132,7 @@ def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callabl
     try:
         fill(staging)
     except (OSError, StagingError) as exc:
-        reporter.error(staging.folder, 1, 1, f"cannot write the output: {exc}", "output")
+        reporter.error(target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
     if reporter.errors:
         staging.discard()
         return False
@@ -138,7 +140,7 @@ def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callabl
         staging.publish()
     except (OSError, StagingError) as exc:
         staging.discard()
-        reporter.error(target, 1, 1, f"cannot publish the output: {exc}", "output")
+        reporter.error(target, 1, 1, f"cannot publish the output: {_os_message(exc, staging)}", "output")
         return False
     return True
 
@@ -146,6 +148,16 @@ def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callabl
 def _overlaps(a: Path, b: Path) -> bool:
     a, b = Path(os.path.abspath(a)), Path(os.path.abspath(b))
     return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _os_message(exc: Exception, staging: Staging) -> str:
+    """'No space left on device (writing 2024-01-15-x/x.pdf)': the reason first, the file inside the build second."""
+    if not isinstance(exc, OSError) or not exc.strerror:
+        return str(exc)
+    for name in (exc.filename2, exc.filename):  # shutil.copyfile names the source first, the target second
+        if name is not None and Path(str(name)).is_relative_to(staging.folder):
+            return f"{exc.strerror} (writing {Path(str(name)).relative_to(staging.folder).as_posix()})"
+    return exc.strerror
 
 
 def render_release(view: ReleaseView, staging: Staging, context, formats, reporter: Reporter) -> bool:
@@ -159,5 +171,15 @@ def render_release(view: ReleaseView, staging: Staging, context, formats, report
             renderer.render(view, folder, context)
         except renderers.RenderError as exc:
             reporter.error(view.release.source, 1, 1, str(exc), f"render.{renderer.format}")
+            return False
+        except jinja2.TemplateError as exc:  # a broken template override is a mistake to report, not a crash
+            where = (exc.filename, exc.lineno, 1) if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename else (view.release.source, 1, 1)
+            reporter.error(*where, f"{renderer.format.upper()}: template error: {exc.message}", "render.template")
+            return False
+        except OSError:
+            raise  # the output cannot be written (a full disk): the whole build stops, reported once
+        except Exception as exc:  # a bug met by this release: report it and go on with the others, no traceback
+            message = f"{renderer.format.upper()}: internal error ({type(exc).__name__}: {exc}); please report it with this release"
+            reporter.error(view.release.source, 1, 1, message, "render.internal")
             return False
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -42,7 +43,8 @@ def main() -> None:
 @click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config).")
 @click.option("--embargoed", type=click.Path(file_okay=False, path_type=Path), help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.")
 @click.option("--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder.")
-def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, embargoed: Path | None, project: Path) -> None:
+@click.option("--verify", is_flag=True, help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.")
+def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, embargoed: Path | None, project: Path, verify: bool) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and RSS feed, into out/."""
     from presskit.build import BuildOptions
     from presskit.build import build as run_build
@@ -53,7 +55,11 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
             check(base_url)
         except UrlError as exc:
             raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    result = run_build(BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, embargoed=embargoed))
+    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url)
+    if verify:  # a check never writes the private embargo copies
+        _verify(options)
+        return
+    result = run_build(dataclasses.replace(options, embargoed=embargoed))
     _report(result)
     if not result.ok:
         count = len(result.reporter.errors)
@@ -63,3 +69,16 @@ def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str
     click.echo(f"presskit: built {len(result.published)} release{'s' if len(result.published) != 1 else ''}{held}.")
     if embargoed is not None:
         click.echo(f"presskit: {len(result.embargoed)} embargoed release{'s' if len(result.embargoed) != 1 else ''} written to {embargoed} (private: not for publication).")
+
+
+def _verify(options) -> None:
+    from presskit.verify import verify
+
+    result, compared = verify(options)
+    _report(result)
+    if not result.ok:
+        count = len(result.reporter.errors)
+        verdict = "out/ does not match the sources" if compared else "the sources do not build; nothing was compared"
+        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; {verdict}.", err=True)
+        sys.exit(1)
+    click.echo(f"presskit: out/ matches a fresh build of the sources ({compared} files).")

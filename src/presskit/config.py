@@ -8,7 +8,7 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from presskit import photos, urls
+from presskit import photos, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
 
@@ -34,7 +34,11 @@ def load(root: Path, reporter: Reporter) -> Config:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Config(root=root)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = yamlsource.decode(path.read_bytes())  # UTF-8 and control characters: the same rules as releases
+    except yamlsource.SourceError as exc:
+        reporter.error(path, exc.mark.line, exc.mark.column, exc.message, exc.code.replace("yaml.", "config."))
+        return Config(root=root)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -50,6 +54,10 @@ def load(root: Path, reporter: Reporter) -> Config:
     values: dict = {}
     for key, value in section.items():
         line = _line_of(text, key)
+        bad = _forbidden_in(value)
+        if bad is not None:  # TOML escapes ("\u0000") can carry what no output format can
+            reporter.error(path, line, 1, f"'{key}': character U+{ord(bad):04X} is not allowed in text", "config.control-character")
+            continue
         if key not in _KNOWN:
             close = difflib.get_close_matches(key, _KNOWN, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -123,6 +131,9 @@ def _contacts(value, path: Path, line: int, reporter: Reporter) -> list[Contact]
         if unknown:
             reporter.error(path, line, 1, f"unknown contact field '{unknown[0]}'", "config.contact")
             continue
+        if "email" in item and not urls.is_allowed(f"mailto:{item['email']}"):
+            reporter.error(path, line, 1, f"contact email '{item['email']}' is not an e-mail address", "config.contact")
+            continue
         social = item.get("social")
         link = None
         if isinstance(social, dict):
@@ -135,6 +146,18 @@ def _contacts(value, path: Path, line: int, reporter: Reporter) -> list[Contact]
         fields = {k: str(v) for k, v in item.items() if k not in ("social",)}
         found.append(Contact(**fields, social=link))
     return found
+
+
+def _forbidden_in(value) -> str | None:
+    """The first character of a string (in any table or array) that no document format can carry."""
+    if isinstance(value, str):
+        return yamlsource.forbidden_character(value)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _forbidden_in(item)
+        if found is not None:
+            return found
+    return None
 
 
 def timezone(config: Config) -> zoneinfo.ZoneInfo:

@@ -15,6 +15,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?P<zone>Z|[+-]\d{2}:?\d{2})?$")
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
 class DateError(ValueError):
     """A date that cannot be used, with a message for the press officer."""
 
@@ -26,18 +29,30 @@ def parse(text: str, *, require_offset: bool) -> dt.date | dt.datetime:
         if require_offset:
             raise DateError(f"'{text}' needs a time and a UTC offset, for example {text}T09:00:00+02:00")
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError as exc:
             raise DateError(f"'{text}' is not a date that exists ({exc})") from None
+        return _in_range(text, day)
     match = _DATETIME.match(text)
     if not match:
         raise DateError(f"'{text}' is not an ISO date (2023-09-29) or datetime (2023-09-29T09:00:00+02:00)")
     if not match.group("zone"):
         raise DateError(f"'{text}' has no UTC offset; write it as {text}+02:00 (or Z for UTC)")
+    zone = match.group("zone").replace(":", "")
+    if zone != "Z" and (int(zone[1:3]) > 23 or int(zone[3:5]) > 59):
+        raise DateError(f"'{text}' has a UTC offset that does not exist; offsets run from -23:59 to +23:59")
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
         raise DateError(f"'{text}' is not a date that exists ({exc})") from None
+    return _in_range(text, moment)
+
+
+def _in_range(text: str, value):
+    """Years every output can carry (Word's zip entries stop at 2107, UTC conversion at years 1 and 9999)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise DateError(f"'{text}' is outside the years presskit publishes ({FIRST_YEAR} to {LAST_YEAR})")
+    return value
 
 
 @functools.cache

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_ESCAPED = ("Cc", "Cs", "Zl", "Zp")  # control characters, lone surrogates, line and paragraph separators
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +23,12 @@ class Diagnostic:
 
     def __str__(self) -> str:
         suffix = f" [{self.code}]" if self.code else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}{suffix}"
+        return _one_line(f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}{suffix}")
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a file name, say) shown as escapes: one diagnostic, one line."""
+    return "".join(ascii(c)[1:-1] if unicodedata.category(c) in _ESCAPED else c for c in text)
 
 
 @dataclass
@@ -32,10 +41,12 @@ class Reporter:
     def display_path(self, path: Path | str) -> str:
         path = Path(path)
         if self.root is not None:
-            try:
-                return str(path.resolve().relative_to(self.root.resolve()))
-            except ValueError:
-                pass
+            # The path as written first (a symlink is named by its own place), then with links resolved.
+            for shown, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(self.root))), (path.resolve(), self.root.resolve())):
+                try:
+                    return str(shown.relative_to(base))
+                except ValueError:
+                    continue
         return str(path)
 
     def add(self, path: Path | str, line: int, column: int, severity: str, message: str, code: str = "") -> None:

@@ -6,7 +6,11 @@ twice gives byte-identical feeds.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import datetime as dt
+import html
+import os
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -20,6 +24,7 @@ from presskit.view import ReleaseView, language_name
 
 GENERATOR = "presskit"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,10 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
         generator = _generator(channel, staging, context)
         for name, serialize in (("feed.xml", generator.rss_str), ("atom.xml", generator.atom_str)):
             generator.link(_links(context.config.base_url, channel.folder, name), replace=True)
-            staging.path(channel.folder + name).write_bytes(serialize(pretty=True))
+            data = serialize(pretty=True)
+            if name == "feed.xml" and not channel.views and _source_date_epoch() is None:
+                data = _without_last_build_date(data)
+            staging.path(channel.folder + name).write_bytes(data)
             written.append(channel.folder + name)
     return written
 
@@ -120,14 +128,12 @@ def _generator(channel: Channel, staging: Staging, context: RenderContext) -> Fe
         logo = urls.absolute(base, context.site.logo_name)
         feed.logo(logo)
         feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder + "index.html"))
-    if channel.views:
-        newest = max(v.last_change for v in channel.views)
-        feed.lastBuildDate(newest)
-        feed.updated(newest)
-    else:  # an empty feed still needs a stable date: the epoch of the project, not the clock
-        import datetime as dt
-
-        feed.updated(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    # feedgen stamps lastBuildDate and updated with the clock unless told otherwise: the date comes from
+    # the content, or from SOURCE_DATE_EPOCH for an empty feed; with neither, RSS leaves lastBuildDate out
+    # and Atom (which requires one) says 1970-01-01.
+    stamp = max((v.last_change for v in channel.views), default=None) or _source_date_epoch()
+    feed.lastBuildDate(stamp or EPOCH)
+    feed.updated(stamp or EPOCH)
     template = context.env.get_template("feed-item.html.j2")
     for view in channel.views:
         _entry(feed.add_entry(order="append"), view, template, staging)
@@ -170,3 +176,21 @@ def _entry(entry, view: ReleaseView, template, staging: Staging) -> None:
         }  # fmt: skip
         for p in release.photos
     ]
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an aware datetime, when set to a number."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+
+
+def _without_last_build_date(data: bytes) -> bytes:
+    root = etree.fromstring(data)
+    for element in root.findall("channel/lastBuildDate"):
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = element.tail
+        element.getparent().remove(element)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

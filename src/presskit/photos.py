@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,14 +62,19 @@ def inspect(path: Path, reference: str) -> ImageInfo:
             with Image.open(path) as image:
                 width, height = image.size
                 kind = image.format
+                if kind not in FORMATS:
+                    raise PhotoError(f"photo '{reference}' is a {kind} image; use JPEG, PNG, GIF or WebP")
+                if width * height > MAX_PIXELS:
+                    raise PhotoError(f"photo '{reference}' is {width} x {height} pixels; the limit is {MAX_PIXELS:,} pixels")
+                # Decode every pixel once, within the limits above: a truncated or corrupt file is refused here,
+                # with its line, rather than half-drawn in the PDF or crashing the Word writer.
+                image.load()
+    except PhotoError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(f"photo '{reference}' declares too many pixels (limit {MAX_PIXELS:,})") from None
-    except (OSError, ValueError, SyntaxError):
-        raise PhotoError(f"photo '{reference}' is not an image presskit can read (JPEG, PNG, GIF or WebP)") from None
-    if kind not in FORMATS:
-        raise PhotoError(f"photo '{reference}' is a {kind} image; use JPEG, PNG, GIF or WebP")
-    if width * height > MAX_PIXELS:
-        raise PhotoError(f"photo '{reference}' is {width} x {height} pixels; the limit is {MAX_PIXELS:,} pixels")
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+        raise PhotoError(f"photo '{reference}' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged") from None
     return ImageInfo(path, width, height, FORMATS[kind])
 
 

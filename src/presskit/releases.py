@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link, Photo, Release
 from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # used with fullmatch: "$" would accept a final newline
 LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 MAX_FILE_BYTES = 1024 * 1024
 RESERVED = {"tags", "page", "feed", "atom", "sitemap", "robots", "newsroom"}
@@ -34,7 +36,8 @@ def release_files(config: Config) -> list[Path]:
     folder = config.root / config.releases_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 @dataclass
@@ -59,10 +62,14 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
         if slug in RESERVED or slug in language.available():
             reporter.error(path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug")
             continue
-        if slug in seen:
-            reporter.error(path, 1, 1, f"duplicate slug '{slug}': {reporter.display_path(seen[slug])} has the same name", "release.duplicate-slug")
+        # Slugs are compared case-folded: on Windows and macOS, a.yaml and A.yaml are one file, out/a and out/A one folder.
+        key = slug.casefold()
+        if key in seen:
+            other = reporter.display_path(seen[key])
+            how = "has the same name" if seen[key].stem == slug else "has the same name once upper and lower case are not told apart"
+            reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
             continue
-        seen[slug] = path
+        seen[key] = path
         release = load_file(path, config, reporter)
         if release is not None:
             loaded.append(release)
@@ -70,18 +77,31 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
     return loaded
 
 
+def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A release file's bytes: only a regular file, never more than `limit` bytes read (FIFOs, devices refused)."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not a regular file.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise yamlsource.SourceError("a release must be a regular file (not a folder, device or pipe)", Mark(1, 1), "release.not-a-file")
+    with os.fdopen(fd, "rb") as handle:
+        # Read one byte more than allowed: a file that grew after fstat is still caught, and never read whole.
+        data = handle.read(limit + 1) if info.st_size <= limit else b""
+        if info.st_size > limit or len(data) > limit:
+            size = f"{info.st_size // 1024} KB" if info.st_size > limit else f"over {limit // 1024} KB"
+            raise yamlsource.SourceError(f"the file is {size}; a release file is limited to {limit // 1024} KB", Mark(1, 1), "release.too-large")
+        return data
+
+
 def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:
     """Load one release file; None if it has errors (all of them reported)."""
     f = _File(path, reporter)
     slug = path.stem
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         f.error(Mark(1, 1), f"file name '{path.name}' is not a valid slug: use lower-case letters, digits and hyphens (e.g. 2023-09-29-my-release.yaml)", "release.slug")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            f.error(Mark(1, 1), f"the file is {size // 1024} KB; a release file is limited to {MAX_FILE_BYTES // 1024} KB", "release.too-large")
-            return None
-        text = yamlsource.decode(path.read_bytes())
+        text = yamlsource.decode(read_source(path))
         root, problems = yamlsource.parse(text)
     except yamlsource.SourceError as exc:
         f.error(exc.mark, exc.message, exc.code)

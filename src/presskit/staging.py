@@ -77,7 +77,9 @@ class Staging:
     def _clean(self, keep: Path) -> None:
         """Remove build folders left by interrupted runs (never the published one)."""
         for entry in self.store.iterdir():
-            if entry != keep and entry.name.startswith(("build-", "previous-")) and entry.is_dir():
+            if entry.name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
+                entry.unlink(missing_ok=True)
+            elif entry != keep and entry.name.startswith(("build-", "previous-")) and entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
 
 

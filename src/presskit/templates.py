@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from presskit.model import Config
 
@@ -19,7 +20,7 @@ def theme_file(config: Config, name: str) -> Path:
 
 
 def environment(config: Config) -> jinja2.Environment:
-    """An autoescaping, strict environment; project templates override built-in ones of the same name."""
+    """An autoescaping, strict, sandboxed environment; project templates override built-in ones of the same name."""
     builtin = jinja2.FileSystemLoader(str(THEME / "templates"))
     loaders: list[jinja2.BaseLoader] = []
     project = config.root / config.templates_dir
@@ -27,7 +28,9 @@ def environment(config: Config) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(project)))
     # "presskit/release.html.j2" always names the built-in template, so an override can extend it.
     loaders += [jinja2.PrefixLoader({"presskit": builtin}), builtin]
-    env = jinja2.Environment(
+    # Sandboxed: a template override can format anything it is given, but not reach Python internals
+    # ({{ cycler.__init__.__globals__.os }} and the like raise a SecurityError, reported as a template error).
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

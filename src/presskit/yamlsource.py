@@ -20,8 +20,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 32
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-# Characters YAML forbids or that no document format can carry (XML 1.0 excludes them).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Characters YAML forbids or that no document format can carry (XML 1.0 excludes them), and the C1
+# controls (U+0080-U+009F), which only ever come from text decoded with the wrong code page.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ def _position(text: str, index: int) -> Mark:
     return Mark(line, column)
 
 
+def forbidden_character(text: str) -> str | None:
+    """The first character of the text that presskit refuses (see _FORBIDDEN), or None."""
+    bad = _FORBIDDEN.search(text)
+    return bad.group() if bad else None
+
+
 def decode(data: bytes) -> str:
     """Decode UTF-8 source bytes, dropping a byte-order mark; positions in errors are 1-based."""
     try:
@@ -103,6 +110,8 @@ def decode(data: bytes) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Windows (CRLF) and old Mac (CR) line ends become LF, as YAML reads them: positions then match the lines.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)
     if bad:
         raise SourceError(

@@ -178,7 +178,7 @@ class _Writer:
             elif kind == "inline":
                 style = pending_style
                 if style is None and self.lists:
-                    depth = len(self.lists)
+                    depth = min(len(self.lists), 3)  # Word's built-in list styles stop at "List Bullet 3"
                     style = self.lists[-1] + (f" {depth}" if depth > 1 else "")
                 if style is None:
                     style = "Quote" if quote else "Normal"
@@ -341,17 +341,22 @@ def _header_footer(document, organization: str, label: str, logo: Path | None, n
     _field(footer, "NUMPAGES")
 
 
+def _fit(text: str, limit: int = 255) -> str:
+    """Word's document properties hold at most 255 characters: longer text is cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _properties(document, view: ReleaseView, organization: str) -> None:
     props = document.core_properties
     release = view.release
-    props.title = release.title
-    props.subject = release.section or release.label
+    props.title = _fit(release.title)
+    props.subject = _fit(release.section or release.label)
     props.author = organization
     props.last_modified_by = organization
-    props.keywords = ", ".join(release.tags)
+    props.keywords = _fit(", ".join(release.tags))
     props.language = release.lang
     props.comments = view.summary[:250]
-    props.category = release.label
+    props.category = _fit(release.label)
     props.revision = 1
     when = view.published.astimezone(dt.timezone.utc).replace(tzinfo=None)
     props.created = when

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import mimetypes
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -20,30 +22,58 @@ from presskit.view import ReleaseView
 MAX_RESOURCE_BYTES = 25 * 1024 * 1024
 
 
-class ConfinedFetcher(URLFetcher):
-    """Serves data: URLs and regular files under the allowed folders; refuses everything else, loudly."""
+# What WeasyPrint sees of the project and the theme: fixed base URLs, mapped to the real folders by the
+# fetcher. Nothing in the PDF (image names are hashes of their URLs) depends on where the project lives.
+PROJECT_BASE = "file:///presskit/project/"
+THEME_BASE = "file:///presskit/theme/"
 
-    def __init__(self, roots: list[Path]):
+
+class ConfinedFetcher(URLFetcher):
+    """Serves data: URLs and regular files under the mounted folders; refuses everything else, loudly."""
+
+    def __init__(self, mounts: dict[str, Path]):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
-        self.roots = [Path(os.path.realpath(r)) for r in roots]
+        self.mounts = {urlsplit(base).path: Path(os.path.realpath(folder)) for base, folder in mounts.items()}
+        # WeasyPrint swallows some fetch errors (fonts); every refusal is kept here and fails the render anyway.
+        self.refusals: list[str] = []
+
+    def refuse(self, message: str) -> FatalURLFetchingError:
+        """Record a refusal and return the exception that stops the render."""
+        self.refusals.append(message)
+        return FatalURLFetchingError(message)
 
     def fetch(self, url, headers=None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            raise FatalURLFetchingError(f"refused to fetch {url!r}: only files inside the project are used")
-        path = Path(os.path.realpath(unquote(urlsplit(url).path)))
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise FatalURLFetchingError(f"refused to read {path}: it is outside the project")
+            raise self.refuse(f"refused to fetch {url!r}: only files inside the project are used")
+        path, shown = self.locate(unquote(urlsplit(url).path))
         try:
             info = os.stat(path)
         except OSError as exc:
-            raise FatalURLFetchingError(f"cannot read {path}: {exc.strerror}") from None
+            raise self.refuse(f"cannot read {shown}: {exc.strerror}") from None
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(f"refused to read {path}: not a regular file of reasonable size")
+            raise self.refuse(f"refused to read {shown}: not a regular file of reasonable size")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+    def locate(self, path: str) -> tuple[Path, str]:
+        """The real file behind a mounted path, and the name to show; refuses anything outside the mounts."""
+        for prefix, folder in self.mounts.items():
+            if path.startswith(prefix):
+                relative = path[len(prefix) :]
+                real = Path(os.path.realpath(folder / relative))
+                if real.is_relative_to(folder):
+                    return real, relative
+                raise self.refuse(f"refused to read {path}: it is outside the project")
+        # A plain file URL is served too when it leads inside a mounted folder (it only costs reproducibility
+        # across checkouts, since the URL then holds the project's path).
+        real = Path(os.path.realpath(path))
+        for folder in self.mounts.values():
+            if real.is_relative_to(folder):
+                return real, real.relative_to(folder).as_posix()
+        raise self.refuse(f"refused to read {path}: it is outside the project")
 
 
 LOGO_HEIGHT_MM = 16
@@ -61,7 +91,7 @@ def _logo(config) -> Logo | None:
     if config.logo is None:
         return None
     info = photos.inspect(config.logo, config.logo.name)  # checked when the configuration was read
-    return Logo(config.logo.as_uri(), round(LOGO_HEIGHT_MM * info.width / info.height, 2))
+    return Logo(_project_url(config.logo, config.root), round(LOGO_HEIGHT_MM * info.width / info.height, 2))
 
 
 class _Collect(logging.Handler):
@@ -83,31 +113,61 @@ class PdfRenderer:
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
         config = context.config
         photos = {p.filename: p.source for p in view.release.photos}
-        css = templates.theme_file(config, "pdf.css").read_text(encoding="utf-8")
+        css_file = templates.theme_file(config, "pdf.css")
         html = context.env.get_template("release.pdf.html.j2").render(
             v=view,
             site=context.site,
             lang=view.release.lang,
             locale=language.get(view.release.lang),
-            asset=lambda name: photos[name].as_uri(),
+            asset=lambda name: _project_url(photos[name], config.root),
             logo=_logo(config),
         )
-        roots = [config.root, templates.THEME]
-        fetcher = ConfinedFetcher(roots)
+        fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME})
+        css_base = THEME_BASE if css_file.parent == templates.THEME else _project_url(css_file, config.root).rpartition("/")[0] + "/"
         target = folder / view.pdf_name
         collector = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document = weasyprint.HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher)
-            stylesheet = weasyprint.CSS(string=css, base_url=templates.THEME.as_uri() + "/", url_fetcher=fetcher)
-            # Tags are asked for explicitly so that the PDF/A-3 variants stay accessible too.
-            document.write_pdf(target, stylesheets=[stylesheet], pdf_variant=config.pdf_variant, pdf_tags=True)
-        except FatalURLFetchingError as exc:
-            raise RenderError(f"PDF: {exc}") from None
+            stylesheet = weasyprint.CSS(string=css_file.read_text(encoding="utf-8"), base_url=css_base, url_fetcher=fetcher)
+            html_document = weasyprint.HTML(string=html, base_url=PROJECT_BASE, url_fetcher=fetcher)
+            with _source_date(view.published):
+                # Tags are asked for explicitly so that the PDF/A-3 variants stay accessible too.
+                document = html_document.render(stylesheets=[stylesheet], pdf_variant=config.pdf_variant, pdf_tags=True)
+                _drop_attachments(document)
+                document.write_pdf(target, pdf_variant=config.pdf_variant, pdf_tags=True)
+        except FatalURLFetchingError:
+            pass  # recorded in fetcher.refusals
         finally:
             logger.removeHandler(collector)
-        if collector.messages:
+        problems = fetcher.refusals + collector.messages
+        if problems:
             target.unlink(missing_ok=True)
-            raise RenderError("PDF: " + "; ".join(dict.fromkeys(collector.messages)))
+            shown = (m.replace(PROJECT_BASE, "").replace(THEME_BASE, "theme/") for m in problems)
+            raise RenderError("PDF: " + "; ".join(dict.fromkeys(shown)))
         return target
+
+
+def _project_url(path: Path, root: Path) -> str:
+    """The fixed-base URL of a file inside the project."""
+    return PROJECT_BASE + quote(Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix())
+
+
+@contextlib.contextmanager
+def _source_date(when: dt.datetime):
+    """SOURCE_DATE_EPOCH for the render, unless the caller set one: fontTools stamps fonts it rewrites with it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(0, int(when.timestamp())))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _drop_attachments(document) -> None:
+    """A published PDF embeds no file: <link rel=attachment> and <a rel=attachment> are ignored."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
