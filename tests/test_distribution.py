@@ -60,6 +60,14 @@ def test_the_rules_reject_a_broken_feed(samples: Path):
     assert check_rss(data, BASE + "elsewhere.xml")[0].startswith("channel: self link")
 
 
+def test_channel_links_to_its_newsroom_page(samples: Path):
+    for folder in ("", "fr/", "tags/energy/"):
+        rss = etree.parse(str(samples / folder / "feed.xml")).getroot()
+        assert rss.findtext("channel/link") == BASE + folder
+        atom = etree.parse(str(samples / folder / "atom.xml")).getroot()
+        assert atom.xpath("a:link[@rel='alternate']/@href", namespaces={"a": ATOM}) == [BASE + folder]
+
+
 def test_item_carries_photos_categories_language_and_absolute_full_text(samples: Path):
     root = etree.parse(str(samples / "en" / "feed.xml")).getroot()
     (item,) = [i for i in root.iter("item") if i.findtext("link") == BASE + "2024-03-12-green-hydrogen-port/"]

@@ -104,11 +104,14 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
 
 
 def _links(base: str, folder: str, name: str) -> list[dict]:
-    """The channel's web page and the feed's own address (atom:link rel=self must match where it is served)."""
+    """The feed's own address (atom:link rel=self must match where it is served) and the channel's web page.
+
+    The web page comes last: feedgen takes the last link as the RSS channel's <link>.
+    """
     return [
-        {"href": urls.absolute(base, folder + "index.html"), "rel": "alternate", "type": "text/html"},
         {"href": urls.absolute(base, folder + name), "rel": "self",
          "type": "application/rss+xml" if name == "feed.xml" else "application/atom+xml"},
+        {"href": urls.absolute(base, folder), "rel": "alternate", "type": "text/html"},
     ]  # fmt: skip
 
 
