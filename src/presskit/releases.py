@@ -66,6 +66,11 @@ def load_all(config: Config, reporter: Reporter) -> list[Release]:
 
 def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:
     """Load one release file; None if it has errors (all of them reported)."""
+    return load_source(path, config, reporter)[0]
+
+
+def load_source(path: Path, config: Config, reporter: Reporter, data: bytes | None = None) -> tuple[Release | None, Node | None, str]:
+    """Load one release file (from `data` when already read): the release, its node tree and its text."""
     f = _File(path, reporter)
     slug = path.stem
     if not SLUG.match(slug):
@@ -74,25 +79,25 @@ def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             f.error(Mark(1, 1), f"the file is {size // 1024} KB; a release file is limited to {MAX_FILE_BYTES // 1024} KB", "release.too-large")
-            return None
-        text = yamlsource.decode(path.read_bytes())
+            return None, None, ""
+        text = yamlsource.decode(path.read_bytes() if data is None else data)
         root, problems = yamlsource.parse(text)
     except yamlsource.SourceError as exc:
         f.error(exc.mark, exc.message, exc.code)
-        return None
+        return None, None, ""
     except OSError as exc:
         f.error(Mark(1, 1), f"cannot read the file ({exc.strerror})", "release.io")
-        return None
+        return None, None, ""
     for problem in problems:
         f.error(problem.mark, problem.message, problem.code)
     if root is None:
         f.error(Mark(1, 1), "the file is empty; a release needs at least title, date and body", "release.empty")
-        return None
+        return None, None, text
     if not isinstance(root, Mapping):
         f.error(root.mark, f"a release must be a mapping of fields (title: ..., date: ...), not {_KINDS[type(root)]}", "release.type")
-        return None
+        return None, root, text
     release = _Validator(f, config, slug, text.splitlines()).release(root)
-    return None if f.failed else release
+    return (None if f.failed else release), root, text
 
 
 class _Validator:

@@ -1,0 +1,118 @@
+"""Rendering releases on every core: a pool of worker processes, each importing WeasyPrint once.
+
+Every result comes back as data (the release's diagnostics), in the order the releases were given,
+whatever order the workers finish in. One release, or `jobs=1`, is rendered in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from presskit import renderers, templates
+from presskit.diagnostics import Diagnostic, Reporter
+from presskit.model import Config, Release
+from presskit.staging import Staging
+from presskit.view import ReleaseView, SiteView
+
+_worker: "_Renderer | None" = None
+
+
+class _Renderer:
+    """The renderers and templates of one process, made once and used for every release it renders."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
+        self.formats = [renderers.get(fmt) for fmt in renderers.REGISTRY]
+
+    def render(self, release: Release, staging: Staging) -> list[Diagnostic]:
+        """Copy a release's photos and write each format into its folder; problems come back as data."""
+        reporter = Reporter(self.config.root)
+        view = ReleaseView(release, self.config)
+        folder = staging.path(view.slug + "/")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for photo in release.photos:
+                shutil.copyfile(photo.source, staging.path(f"{view.slug}/{photo.filename}"))
+            for renderer in self.formats:
+                try:
+                    renderer.render(view, folder, self.context)
+                except renderers.RenderError as exc:
+                    reporter.error(release.source, 1, 1, str(exc), f"render.{renderer.format}")
+                    break
+        except OSError as exc:
+            reporter.error(release.source, 1, 1, f"cannot write the output: {exc}", "output")
+        return reporter.items
+
+
+def _start(config: Config) -> None:
+    global _worker
+    _worker = _Renderer(config)
+
+
+def _render(release: Release, staging: Staging) -> list[Diagnostic]:
+    assert _worker is not None
+    return _worker.render(release, staging)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class RenderPool:
+    """Renders releases into a staging folder, in worker processes when that pays."""
+
+    def __init__(self, config: Config, jobs: int):
+        self.config = config
+        self.jobs = max(1, jobs)
+        self._local: _Renderer | None = None
+
+    def render(
+        self,
+        items: list[Release],
+        staging: Staging,
+        started: Callable[[], None] = lambda: None,
+        done: Callable[[str, list[Diagnostic]], None] = lambda slug, diagnostics: None,
+    ) -> dict[str, list[Diagnostic]]:
+        """Render every release; `started` runs once work is under way, `done` after each release."""
+        results: dict[str, list[Diagnostic]] = {}
+        workers = min(self.jobs, len(items))
+        if workers <= 1:
+            if items and self._local is None:
+                self._local = _Renderer(self.config)
+            started()
+            for release in items:
+                results[release.slug] = self._local.render(release, staging)
+                done(release.slug, results[release.slug])
+            return {r.slug: results[r.slug] for r in items}
+        # fork is fastest, and its workers start at the first submit, before any progress thread runs;
+        # a process that already has threads (serve) starts clean workers from a fork server instead.
+        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(self.config,)) as pool:
+            futures = {pool.submit(_render, release, staging): release for release in items}
+            started()
+            for future in as_completed(futures):
+                release = futures[future]
+                try:
+                    results[release.slug] = future.result()
+                except BrokenProcessPool:
+                    results[release.slug] = [self._crash(release, "a rendering process stopped unexpectedly (out of memory?)")]
+                except Exception as exc:  # noqa: BLE001 - a bug in one release must not hide the others' results
+                    results[release.slug] = [self._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")]
+                done(release.slug, results[release.slug])
+        return {r.slug: results[r.slug] for r in items}
+
+    def _crash(self, release: Release, message: str) -> Diagnostic:
+        reporter = Reporter(self.config.root)
+        reporter.error(release.source, 1, 1, message, "render")
+        return reporter.items[0]
