@@ -68,6 +68,7 @@ def test_editing_one_release_renders_exactly_that_one(project: Path):
     result = build(project)
     assert rendered(result) == [SLUGS[1]]
     assert "An edited paragraph" in (project / "out" / SLUGS[1] / "index.html").read_text()
+    assert "An edited paragraph" in (project / "out" / "feed.xml").read_text()
     assert inode(project, SLUGS[0]) == kept
     assert rendered(build(project)) == []
 
@@ -166,3 +167,22 @@ def test_unchanged_files_are_not_parsed_again(project: Path):
     source.write_text(source.read_text() + "tags: [new]\n")
     result = subprocess.run([sys.executable, "-c", SPY], cwd=project, capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["exit", "0", "parsed", "1"], result.stderr
+
+
+RECYCLING = """
+from presskit import renderpool
+renderpool.RENDERS_PER_WORKER = 1
+from presskit.cli import main
+main(["build", "--jobs", "2", "--verbose"])
+"""
+
+
+def test_workers_replaced_between_batches_render_every_release_once(tmp_path: Path):
+    project = make_project(tmp_path, releases())
+    Image.new("RGB", (60, 60), "blue").save(project / "releases" / "photo.png")
+    result = subprocess.run([sys.executable, "-c", RECYCLING], cwd=project, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert rendered(result) == sorted(SLUGS)  # two batches of two workers, one release each, then one
+    serial = run_presskit("build", "--jobs", "1", "--out", "serial", cwd=project)
+    assert serial.returncode == 0, serial.stderr
+    assert tree_digest(project / "out") == tree_digest(project / "serial")

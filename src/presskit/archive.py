@@ -39,7 +39,7 @@ def load(config: Config, reporter: Reporter, *, cache: bool = True) -> list[Sour
     loaded: list[Source] = []
     seen: dict[str, Path] = {}
     names: set[str] = set()
-    for path in releases.release_files(config):
+    for path in _release_files(config):
         slug = path.stem
         if slug in seen:
             reporter.error(path, 1, 1, f"duplicate slug '{slug}': {reporter.display_path(seen[slug])} has the same name", "release.duplicate-slug")
@@ -66,6 +66,18 @@ def load(config: Config, reporter: Reporter, *, cache: bool = True) -> list[Sour
         store.keep_only(names)
         store.save()
     return loaded
+
+
+def _release_files(config: Config) -> list[Path]:
+    """releases.release_files, sorted by name without building a Path per comparison (10,000 files)."""
+    folder = config.root / config.releases_dir
+    try:
+        names = sorted(
+            entry.name for entry in os.scandir(folder) if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / name for name in names]
 
 
 def _digest(entry: Entry) -> str:

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from presskit import archive, checks, feed, manifest, newsroom, renderers, templates
+from presskit import archive, checks, feed, fragments, manifest, newsroom, renderers, templates
 from presskit import config as project_config
 from presskit.archive import Source
 from presskit.diagnostics import Reporter
@@ -137,8 +137,13 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         if not reporter.errors:
             context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
             views = [ReleaseView(source.release, config) for source in public]
+            for view in views:
+                if view.slug in result.reused:
+                    fragments.recall(view, entries[view.slug].get("fragments"))
             newsroom.write(views, staging, context)
             feed.write(views, staging, context)
+            for view in views:
+                entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view)}
             manifest.write(staging, entries)
     except (OSError, StagingError) as exc:
         reporter.error(staging.folder, 1, 1, f"cannot write the output: {exc}", "output")

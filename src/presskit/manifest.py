@@ -50,15 +50,18 @@ def files_of(folder: Path) -> list[str]:
 def reuse(previous: Path, slug: str, files: list[str], staging: Staging) -> bool:
     """Bring a release's files from the previous build into the new one; False if any is missing."""
     source = previous / slug
-    target = staging.path(slug + "/")
+    target = staging.folder / slug  # slug: a validated file name
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        os.mkdir(target)
         for name in files:
-            destination = staging.path(f"{slug}/{name}")
+            if name in ("", ".", "..") or name.startswith("/") or ".." in name.split("/"):
+                raise OSError(f"unexpected file name in the manifest: {name!r}")
+            if "/" in name:
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(source / name, destination)
+                os.link(source / name, target / name)
             except OSError:
-                shutil.copy2(source / name, destination)
+                shutil.copy2(source / name, target / name)
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
         return False

@@ -68,6 +68,7 @@ class Bar(Silent):
         self.bar = Progress(
             TextColumn("Rendering"), BarColumn(), MofNCompleteColumn(), TextColumn("({task.fields[reused]} unchanged)"),
             TimeElapsedColumn(), TimeRemainingColumn(), console=self.console, transient=True,
+            auto_refresh=False,  # no refresh thread: rendering processes are forked from this one
         )  # fmt: skip
         self.task = self.bar.add_task("render", total=total, reused=reused)
         self.bar.start()
@@ -81,6 +82,7 @@ class Bar(Silent):
             self.console.print(f"{'rendered' if ok else 'failed'} {slug}", highlight=False)
         if self.bar is not None:
             self.bar.advance(self.task)
+            self.bar.refresh()
 
     def finish(self) -> None:
         if self.bar is not None:
