@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -186,3 +187,18 @@ def test_workers_replaced_between_batches_render_every_release_once(tmp_path: Pa
     serial = run_presskit("build", "--jobs", "1", "--out", "serial", cwd=project)
     assert serial.returncode == 0, serial.stderr
     assert tree_digest(project / "out") == tree_digest(project / "serial")
+
+
+def test_a_tampered_model_cache_is_not_trusted(project: Path):
+    """The cache lives in the project folder: a cached release whose photo points outside it is validated again."""
+    cache = project / ".presskit" / "cache" / "releases.json"
+    data = json.loads(cache.read_text())
+    entry = data["entries"][f"releases/{SLUGS[2]}.yaml"]
+    outside = project.parent / "outside.png"
+    Image.new("RGB", (60, 60), "red").save(outside)
+    entry["release"]["photos"][0][0] = str(outside)
+    entry["photos"][0] = [str(outside), outside.stat().st_size, outside.stat().st_mtime_ns]
+    cache.write_text(json.dumps(data))
+    assert rendered(build(project)) == []
+    assert Image.open(project / "out" / SLUGS[2] / "photo.png").getpixel((1, 1)) == (0, 0, 255)
+    assert str(outside) not in cache.read_text()

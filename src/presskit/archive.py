@@ -48,11 +48,13 @@ def load(config: Config, reporter: Reporter, *, cache: bool = True) -> list[Sour
         name = os.path.relpath(path, config.root)
         names.add(name)
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if path.stat().st_size <= releases.MAX_FILE_BYTES else None
         except OSError:
             data = None  # load_source reports why
         digest = hashlib.sha256(data).hexdigest() if data is not None else ""
         entry = store.get(name, digest) if store is not None and data is not None else None
+        if entry is not None and not _belongs(entry, path, config.root):
+            entry = None
         if entry is None:
             errors = len(reporter.errors)
             release, root, text = releases.load_source(path, config, reporter, data)
@@ -66,6 +68,12 @@ def load(config: Config, reporter: Reporter, *, cache: bool = True) -> list[Sour
         store.keep_only(names)
         store.save()
     return loaded
+
+
+def _belongs(entry: Entry, path: Path, root: Path) -> bool:
+    """A cached release is this file's, and its photos are inside the project (the cache is not trusted further)."""
+    inside = os.path.realpath(root) + os.sep
+    return entry.release.source == path and all(os.path.realpath(p.source).startswith(inside) for p in entry.release.photos)
 
 
 def _release_files(config: Config) -> list[Path]:
