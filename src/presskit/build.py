@@ -122,15 +122,16 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
                 [source.release for source, _ in todo],
                 staging,
                 started=lambda: progress.start(len(todo), len(result.reused)),
-                done=lambda slug, diagnostics: progress.rendered(slug, not any(d.severity == "error" for d in diagnostics)),
+                done=lambda slug, rendered: progress.rendered(slug, rendered.ok),
             )
         finally:
             progress.finish()
         for source, fingerprint in todo:
             slug = source.release.slug
-            reporter.extend(outcomes[slug])
-            if not any(d.severity == "error" for d in outcomes[slug]):
-                entries[slug] = {"fingerprint": fingerprint, "files": manifest.files_of(staging.folder / slug)}
+            outcome = outcomes[slug]
+            reporter.extend(outcome.diagnostics)
+            if outcome.ok:
+                entries[slug] = {"fingerprint": fingerprint, "files": manifest.files_of(staging.folder / slug), "fragments": outcome.texts}
                 result.rendered.append(slug)
         result.published = [s.release.slug for s in public if s.release.slug in entries]
 
@@ -138,8 +139,7 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
             context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
             views = [ReleaseView(source.release, config) for source in public]
             for view in views:
-                if view.slug in result.reused:
-                    fragments.recall(view, entries[view.slug].get("fragments"))
+                fragments.recall(view, entries[view.slug].get("fragments"))
             newsroom.write(views, staging, context)
             feed.write(views, staging, context)
             for view in views:

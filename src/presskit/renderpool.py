@@ -1,7 +1,7 @@
 """Rendering releases on every core: a pool of worker processes, each importing WeasyPrint once.
 
-Every result comes back as data (the release's diagnostics), in the order the releases were given,
-whatever order the workers finish in. One release, or `jobs=1`, is rendered in this process.
+Every result comes back as data (the release's diagnostics, and its typeset texts for the index and
+the feed), in the order the releases were given, whatever order the workers finish in. One release, or `jobs=1`, is rendered in this process.
 """
 
 from __future__ import annotations
@@ -12,13 +12,26 @@ import shutil
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from typing import Callable
 
-from presskit import renderers, templates
+from presskit import fragments, renderers, templates
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
 from presskit.staging import Staging
 from presskit.view import ReleaseView, SiteView
+
+@dataclass
+class Rendered:
+    """What rendering one release gives back: its problems, and its texts (see fragments) when it succeeded."""
+
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
 
 _worker: "_Renderer | None" = None
 RENDERS_PER_WORKER = 100
@@ -32,7 +45,7 @@ class _Renderer:
         self.context = renderers.RenderContext(config, templates.environment(config), SiteView(config))
         self.formats = [renderers.get(fmt) for fmt in renderers.REGISTRY]
 
-    def render(self, release: Release, staging: Staging) -> list[Diagnostic]:
+    def render(self, release: Release, staging: Staging) -> Rendered:
         """Copy a release's photos and write each format into its folder; problems come back as data."""
         reporter = Reporter(self.config.root)
         view = ReleaseView(release, self.config)
@@ -49,7 +62,10 @@ class _Renderer:
                     break
         except OSError as exc:
             reporter.error(release.source, 1, 1, f"cannot write the output: {exc}", "output")
-        return reporter.items
+        if reporter.errors:
+            return Rendered(reporter.items)
+        # Computed here, in parallel, rather than by the index and feed in the main process afterwards.
+        return Rendered(reporter.items, fragments.remember(view))
 
 
 def _import_renderers() -> None:
@@ -62,7 +78,7 @@ def _start(config: Config) -> None:
     _worker = _Renderer(config)
 
 
-def _render(release: Release, staging: Staging) -> list[Diagnostic]:
+def _render(release: Release, staging: Staging) -> Rendered:
     assert _worker is not None
     return _worker.render(release, staging)
 
@@ -88,10 +104,10 @@ class RenderPool:
         items: list[Release],
         staging: Staging,
         started: Callable[[], None] = lambda: None,
-        done: Callable[[str, list[Diagnostic]], None] = lambda slug, diagnostics: None,
-    ) -> dict[str, list[Diagnostic]]:
+        done: Callable[[str, Rendered], None] = lambda slug, rendered: None,
+    ) -> dict[str, Rendered]:
         """Render every release; `started` runs once work is under way, `done` after each release."""
-        results: dict[str, list[Diagnostic]] = {}
+        results: dict[str, Rendered] = {}
         workers = min(self.jobs, len(items))
         if workers <= 1:
             if items and self._local is None:
@@ -123,13 +139,13 @@ class RenderPool:
                     try:
                         results[release.slug] = future.result()
                     except BrokenProcessPool:
-                        results[release.slug] = [self._crash(release, "a rendering process stopped unexpectedly (out of memory?)")]
+                        results[release.slug] = self._crash(release, "a rendering process stopped unexpectedly (out of memory?)")
                     except Exception as exc:  # noqa: BLE001 - a bug in one release must not hide the others' results
-                        results[release.slug] = [self._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")]
+                        results[release.slug] = self._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")
                     done(release.slug, results[release.slug])
         return {r.slug: results[r.slug] for r in items}
 
-    def _crash(self, release: Release, message: str) -> Diagnostic:
+    def _crash(self, release: Release, message: str) -> Rendered:
         reporter = Reporter(self.config.root)
         reporter.error(release.source, 1, 1, message, "render")
-        return reporter.items[0]
+        return Rendered(reporter.items)
