@@ -115,3 +115,19 @@ def test_serve_answers_only_inside_the_newsroom(server):
             assert "not for the web" not in body and "tool.presskit" not in body
     css = fetch(port, "/newsroom.css")
     assert "presskit-reload" not in css
+
+
+def test_a_port_in_use_is_an_error(tmp_path: Path):
+    import socket
+
+    project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "presskit", "serve", "--port", str(port)], cwd=project, capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"presskit: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert not (project / "out").exists()

@@ -199,12 +199,12 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
             published = result.published
         preview.update(errors, changed=changed)
 
-    rebuild(first=True)
-    try:
+    try:  # before building: a port in use is reported at once
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(_Handler, preview=preview))
     except OSError as exc:
         raise ServeError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     server.daemon_threads = True
+    rebuild(first=True)  # requests wait in the socket's queue until the first build is there
     threading.Thread(target=server.serve_forever, daemon=True).start()
     echo(f"presskit: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
 
