@@ -131,3 +131,29 @@ def test_a_port_in_use_is_an_error(tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr.strip() == f"presskit: cannot listen on 127.0.0.1:{port}: Address already in use"
     assert not (project / "out").exists()
+
+
+def test_serve_watches_photos_kept_outside_the_releases_folder(tmp_path: Path):
+    from PIL import Image
+
+    project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE + "photos:\n  - file: ../media/harbour.png\n    alt: A harbour\n    credit: Us\n"})
+    (project / "media").mkdir()
+    Image.new("RGB", (30, 30), "blue").save(project / "media" / "harbour.png")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline() + process.stdout.readline()).group(1))
+        first = urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour.png", timeout=10).read()
+        polls = iter(range(10**6))
+
+        def changed() -> bool:
+            if next(polls) % 15 == 0:  # (again every few seconds, in case the watcher was still starting)
+                Image.new("RGB", (30, 30), "red").save(project / "media" / "harbour.png")
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour.png", timeout=10).read() != first
+
+        wait_for(changed, "the new photo")
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0

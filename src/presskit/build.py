@@ -41,6 +41,7 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     checked: int = 0
+    photos: set[Path] = field(default_factory=set)  # every photo file the releases use (serve watches them)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,7 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     now = options.now or dt.datetime.now(dt.timezone.utc)
     config, sources = load_project(root, reporter, options.base_url, now)
     result.checked = len(sources)
+    result.photos = {photo.source for source in sources for photo in source.release.photos}
     if reporter.errors:
         return result
 

@@ -134,21 +134,25 @@ class _Stop:
         return any(event.is_set() for event in self.events)
 
 
-def _watch(root: Path, options: BuildOptions, changes: queue.Queue, stop: threading.Event) -> None:
-    """Put a batch of changed paths on the queue whenever sources, templates, assets or configuration change."""
+def _watch(root: Path, photos: Callable[[], set[Path]], changes: queue.Queue, stop: threading.Event, restart: threading.Event) -> None:
+    """Put a batch of changed paths on the queue whenever sources, templates, assets or configuration change.
+
+    Watched: the releases folder (release files and photos kept there), templates/, pyproject.toml, the
+    logo and the folders of photos kept elsewhere in the project. `restart` re-reads that list.
+    """
     import watchfiles
 
     while not stop.is_set():
+        restart.clear()
         reporter = Reporter(root)
         config = load_config(root, reporter)
         folders = {root / config.releases_dir, root / config.templates_dir}
         top = {CONFIG_FILE, config.releases_dir, config.templates_dir}
-        if config.logo is not None:
-            if config.logo.parent == root:
-                top.add(config.logo.name)
-            else:
-                folders.add(config.logo.parent)
-        restart = threading.Event()
+        for asset in ([config.logo] if config.logo is not None else []) + sorted(photos()):
+            if asset.parent == root:
+                top.add(asset.name)  # the project folder itself is not watched deeply (.venv, out ...)
+            elif not any(asset.is_relative_to(folder) for folder in folders):
+                folders.add(asset.parent)
         watched = [str(f) for f in folders if f.is_dir()]
 
         def deep() -> None:
@@ -159,7 +163,7 @@ def _watch(root: Path, options: BuildOptions, changes: queue.Queue, stop: thread
         thread = threading.Thread(target=deep, daemon=True)
         thread.start()
         shallow = watchfiles.watch(
-            str(root), recursive=False, stop_event=_Stop(stop), rust_timeout=500,
+            str(root), recursive=False, stop_event=_Stop(stop, restart), rust_timeout=500,
             watch_filter=lambda change, path: Path(path).name in top,
         )  # fmt: skip
         for batch in shallow:
@@ -178,11 +182,16 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     preview = Preview(Path(os.path.abspath(options.out or root / "out")))
 
     published: list[str] = []
+    photos: set[Path] = set()
+    restart = threading.Event()
 
     def rebuild(first: bool) -> None:
-        nonlocal published
+        nonlocal published, photos
         started = time.monotonic()
         result = build(options, build_progress.for_terminal(quiet, verbose))
+        if result.photos - photos:
+            photos = photos | result.photos
+            restart.set()  # watch the folders of new photos too
         for diagnostic in result.reporter.sorted():
             if not (quiet and diagnostic.severity == "warning"):
                 echo(str(diagnostic), err=True)
@@ -210,7 +219,7 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
 
     stop = threading.Event()
     changes: queue.Queue = queue.Queue()
-    watcher = threading.Thread(target=_watch, args=(root, options, changes, stop), daemon=True)
+    watcher = threading.Thread(target=_watch, args=(root, lambda: photos, changes, stop, restart), daemon=True)
     watcher.start()
     try:
         while True:
