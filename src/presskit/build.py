@@ -1,21 +1,23 @@
-"""The build pipeline, top to bottom: configure, load, stop on errors, render, index, feed, publish."""
+"""The build pipeline, top to bottom: configure, load, stop on errors, render what changed, list, feed, publish."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import datetime as dt
-import shutil
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import jinja2
-
+from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, sitemap, templates, translations
 from presskit import config as project_config
-from presskit import embargo, feed, newsroom, releases, renderers, sitemap, templates, translations
+from presskit.archive import Source
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
+from presskit.progress import Silent
+from presskit.renderpool import RenderPool, default_jobs
 from presskit.staging import Staging, StagingError
 from presskit.view import ReleaseView, SiteView
 
@@ -29,29 +31,47 @@ class BuildOptions:
     drafts: bool = False
     now: dt.datetime | None = None
     base_url: str | None = None
+    jobs: int | None = None  # worker processes; default: one per core
     embargoed: Path | None = None  # where to write private, notice-bearing copies of embargoed releases
 
 
 @dataclass
 class BuildResult:
-    """What happened: diagnostics, and the releases that were published or held back."""
+    """What happened: diagnostics, the releases published or held back, and which were rendered or reused."""
 
     reporter: Reporter
     published: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     embargoed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    checked: int = 0
+    photos: set[Path] = field(default_factory=set)  # every photo file the releases use (serve watches them)
 
     @property
     def ok(self) -> bool:
         return not self.reporter.errors
 
 
-def load_project(root: Path, reporter: Reporter, base_url: str | None = None) -> tuple[Config, list[Release]]:
-    """Read configuration and every release; all problems go to the reporter."""
+def load_project(root: Path, reporter: Reporter, base_url: str | None = None, now: dt.datetime | None = None) -> tuple[Config, list[Source]]:
+    """Read configuration and every release, with their warnings; all problems go to the reporter."""
     config = project_config.load(root, reporter)
     if base_url:
         config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    return config, releases.load_all(config, reporter)
+    sources = archive.load(config, reporter)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    for source in sources:
+        checks.report(source.release, source.positions, config, now, reporter)
+    return config, sources
+
+
+def check(options: BuildOptions) -> BuildResult:
+    """Load and validate every release, rendering nothing: errors and warnings only."""
+    root = options.root.resolve()
+    result = BuildResult(Reporter(root))
+    _config, sources = load_project(root, result.reporter, options.base_url, options.now)
+    result.checked = len(sources)
+    return result
 
 
 def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
@@ -61,47 +81,58 @@ def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
     return release.embargo is None or release.embargo <= now
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] = lambda message: None) -> BuildResult:
-    """Build the whole newsroom into a staging folder and publish it only if nothing failed."""
+def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
+    """Build the whole newsroom into a staging folder and publish it only if nothing failed.
+
+    A release whose fingerprint matches the published build's manifest is not rendered again: its
+    files are linked from that build. Listings, feeds and the sitemap are always written afresh.
+    """
+    progress = progress or Silent()
     root = options.root.resolve()
     reporter = Reporter(root)
     result = BuildResult(reporter)
-    config, loaded = load_project(root, reporter, options.base_url)
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    config, sources = load_project(root, reporter, options.base_url, now)
+    result.checked = len(sources)
+    result.photos = {photo.source for source in sources for photo in source.release.photos}
     if reporter.errors:
         return result
 
-    now = options.now or dt.datetime.now(dt.timezone.utc)
-    public = [r for r in loaded if is_public(r, now, options.drafts)]
-    result.held = [r.slug for r in loaded if r not in public]
-    context = renderers.RenderContext(
-        config, templates.environment(config), SiteView(config), tuple(sorted({r.lang for r in public}))
-    )
-    views = release_views(public, config)
+    public = [s for s in sources if is_public(s.release, now, options.drafts)]
+    published = {s.release.slug for s in public}
+    result.held = [s.release.slug for s in sources if s.release.slug not in published]
+    languages = tuple(sorted({s.release.lang for s in public}))
+    views = release_views([s.release for s in public], config)
+    pool = RenderPool(config, options.jobs or default_jobs(), languages)
 
     def fill_newsroom(staging: Staging) -> None:
-        formats = [renderers.get(fmt) for fmt in renderers.REGISTRY] if views else []
+        entries = render_changed(public, views, staging, pool, config, languages, progress, result)
+        result.published = [view.slug for view in views if view.slug in entries]
+        if reporter.errors:
+            return
+        context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
         for view in views:
-            progress(view.slug)
-            if render_release(view, staging, context, formats, reporter):
-                result.published.append(view.slug)
-        if not reporter.errors:
-            listing_pages = newsroom.write(views, staging, context)
-            feed.write(views, staging, context)
-            sitemap.write(views, listing_pages, staging, context)
+            fragments.recall(view, entries[view.slug].get("fragments"))
+        listing_pages = newsroom.write(views, staging, context)
+        feed.write(views, staging, context)
+        sitemap.write(views, listing_pages, staging, context)
+        for view in views:
+            entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view)}
+        manifest.write(staging, entries)
 
     out = options.out or root / "out"
-    if not write_atomically(out, root, reporter, fill_newsroom):
+    if not write_atomically(out, root, reporter, fill_newsroom, incremental=True):
         return result
 
     if options.embargoed is not None:
-        embargoed = [r for r in loaded if r.embargo is not None and r.embargo > now and (options.drafts or not r.draft)]
-        copies = [ReleaseView(r, config, embargo_copy=True) for r in embargoed]
+        held = [s.release for s in sources if s.release.embargo is not None and s.release.embargo > now]
+        copies = [ReleaseView(r, config, embargo_copy=True) for r in held if options.drafts or not r.draft]
 
         def fill_embargoed(staging: Staging) -> None:
-            formats = [renderers.get(fmt) for fmt in renderers.REGISTRY] if copies else []
+            outcomes = pool.render(copies, staging)
             for view in copies:
-                progress(f"{view.slug} (embargoed copy)")
-                render_release(view, staging, context, formats, reporter)
+                reporter.extend(outcomes[view.slug].diagnostics)
+            context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
             embargo.write_index(copies, staging, context)
 
         if _overlaps(options.embargoed, out):
@@ -122,7 +153,54 @@ def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
     return views
 
 
-def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], None]) -> bool:
+def render_changed(public: list[Source], views: list[ReleaseView], staging: Staging, pool: RenderPool, config: Config,
+                   languages: tuple[str, ...], progress, result: BuildResult) -> dict[str, dict]:  # fmt: skip
+    """Link unchanged releases from the published build, render the others; the new manifest's entries."""
+    previous, before = manifest.read(staging)
+    site = _site_fingerprint(config, languages)
+    entries: dict[str, dict] = {}
+    todo: list[tuple[ReleaseView, str]] = []
+    for source, view in zip(public, views, strict=True):
+        slug = view.slug
+        fingerprint = _release_fingerprint(source, view, site)
+        old = before.get(slug)
+        if previous and old and old.get("fingerprint") == fingerprint and manifest.reuse(previous, slug, old["files"], staging):
+            entries[slug] = old
+            result.reused.append(slug)
+            progress.reused(slug)
+        else:
+            todo.append((view, fingerprint))
+    try:
+        outcomes = pool.render(
+            [view for view, _ in todo],
+            staging,
+            started=lambda: progress.start(len(todo), len(result.reused)),
+            done=lambda slug, rendered: progress.rendered(slug, rendered.ok),
+        )
+    finally:
+        progress.finish()
+    for view, fingerprint in todo:
+        outcome = outcomes[view.slug]
+        result.reporter.extend(outcome.diagnostics)
+        if outcome.ok:
+            entries[view.slug] = {"fingerprint": fingerprint, "files": manifest.files_of(staging.folder / view.slug), "fragments": outcome.texts}
+            result.rendered.append(view.slug)
+    return entries
+
+
+def _site_fingerprint(config: Config, languages: tuple[str, ...]) -> str:
+    """Everything every release's documents depend on: presskit, configuration, templates, base URL, languages."""
+    parts = (archive.project_fingerprint(config), archive.templates_fingerprint(config), config.base_url, ",".join(languages))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
+    """One release's inputs, including which translations its page links to."""
+    links = [view.original] + [f"{t.slug}:{t.lang}" for t in view.translations]
+    return hashlib.sha256(f"{archive.fingerprint(source, site)}\0{json.dumps(links)}".encode()).hexdigest()
+
+
+def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], None], incremental: bool = False) -> bool:
     """Fill a fresh staging folder and swap it in as `target`, or discard it and leave `target` as it was."""
     try:
         staging = Staging(target, root)
@@ -134,11 +212,17 @@ def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callabl
     except (OSError, StagingError) as exc:
         reporter.error(target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
     if reporter.errors:
+        if incremental:
+            manifest.discard(staging)
         staging.discard()
         return False
     try:
         staging.publish()
+        if incremental:
+            manifest.clean(staging)
     except (OSError, StagingError) as exc:
+        if incremental:
+            manifest.discard(staging)
         staging.discard()
         reporter.error(target, 1, 1, f"cannot publish the output: {_os_message(exc, staging)}", "output")
         return False
@@ -158,28 +242,3 @@ def _os_message(exc: Exception, staging: Staging) -> str:
         if name is not None and Path(str(name)).is_relative_to(staging.folder):
             return f"{exc.strerror} (writing {Path(str(name)).relative_to(staging.folder).as_posix()})"
     return exc.strerror
-
-
-def render_release(view: ReleaseView, staging: Staging, context, formats, reporter: Reporter) -> bool:
-    """Copy a release's photos and render each format into its folder; report failures, never raise."""
-    folder = staging.path(view.slug + "/")
-    folder.mkdir(parents=True, exist_ok=True)
-    for photo in view.release.photos:
-        shutil.copyfile(photo.source, staging.path(f"{view.slug}/{photo.filename}"))
-    for renderer in formats:
-        try:
-            renderer.render(view, folder, context)
-        except renderers.RenderError as exc:
-            reporter.error(view.release.source, 1, 1, str(exc), f"render.{renderer.format}")
-            return False
-        except jinja2.TemplateError as exc:  # a broken template override is a mistake to report, not a crash
-            where = (exc.filename, exc.lineno, 1) if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename else (view.release.source, 1, 1)
-            reporter.error(*where, f"{renderer.format.upper()}: template error: {exc.message}", "render.template")
-            return False
-        except OSError:
-            raise  # the output cannot be written (a full disk): the whole build stops, reported once
-        except Exception as exc:  # a bug met by this release: report it and go on with the others, no traceback
-            message = f"{renderer.format.upper()}: internal error ({type(exc).__name__}: {exc}); please report it with this release"
-            reporter.error(view.release.source, 1, 1, message, "render.internal")
-            return False
-    return True

@@ -25,9 +25,59 @@ class _DateTime(click.ParamType):
         return parsed
 
 
-def _report(result) -> None:
-    for diagnostic in result.reporter.sorted():
-        click.echo(str(diagnostic), err=True)
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            parsed = dateline.parse(value, require_offset=False)
+        except dateline.DateError as exc:
+            self.fail(str(exc), param, ctx)
+        if isinstance(parsed, dt.datetime):
+            self.fail(f"'{value}': give a date only, such as 2024-03-12", param, ctx)
+        return parsed
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _report(reporter, quiet: bool = False) -> None:
+    for diagnostic in reporter.sorted():
+        if not (quiet and diagnostic.severity == "warning"):
+            click.echo(str(diagnostic), err=True)
+
+
+def _check_base_url(base_url: str | None) -> None:
+    from presskit.urls import UrlError, check
+
+    if base_url:
+        try:
+            check(base_url)
+        except UrlError as exc:
+            raise click.BadParameter(str(exc), param_hint="--base-url") from None
+
+
+def _project_option(function):
+    return click.option(
+        "--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder."
+    )(function)
+
+
+def _build_options(function):
+    for option in reversed((
+        click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out/)."),
+        click.option("--drafts", is_flag=True, help="Also build releases marked draft: true."),
+        click.option("--now", type=_DateTime(), help="The moment at which embargoes are judged (default: now)."),
+        click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config)."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Rendering processes (default: the number of cores)."),
+        click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary."),
+        click.option("-v", "--verbose", is_flag=True, help="Print every release, rendered or unchanged."),
+    )):  # fmt: skip
+        function = option(function)
+    return _project_option(function)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,48 +87,122 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out/).")
-@click.option("--drafts", is_flag=True, help="Also build releases marked draft: true.")
-@click.option("--now", type=_DateTime(), help="The moment at which embargoes are judged (default: now).")
-@click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config).")
 @click.option("--embargoed", type=click.Path(file_okay=False, path_type=Path), help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.")
-@click.option("--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder.")
 @click.option("--verify", is_flag=True, help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.")
-def build(out: Path | None, drafts: bool, now: dt.datetime | None, base_url: str | None, embargoed: Path | None, project: Path, verify: bool) -> None:
-    """Render every release to PDF, DOCX and HTML, with the newsroom index and RSS feed, into out/."""
+@_build_options
+def build(embargoed, verify, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+    """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
+
+    Only releases whose sources, templates or configuration changed are rendered again."""
+    from presskit import progress
     from presskit.build import BuildOptions
     from presskit.build import build as run_build
-    from presskit.urls import UrlError, check
 
-    if base_url:
-        try:
-            check(base_url)
-        except UrlError as exc:
-            raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url)
+    _check_base_url(base_url)
+    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)
     if verify:  # a check never writes the private embargo copies
-        _verify(options)
+        _verify(options, quiet)
         return
-    result = run_build(dataclasses.replace(options, embargoed=embargoed))
-    _report(result)
+    options = dataclasses.replace(options, embargoed=embargoed)
+    result = run_build(options, progress.for_terminal(quiet, verbose))
+    _report(result.reporter, quiet)
     if not result.ok:
         count = len(result.reporter.errors)
-        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; the output folder was left as it was.", err=True)
+        click.echo(f"presskit: {_plural(count, 'error')}; the output folder was left as it was.", err=True)
         sys.exit(1)
-    held = f", {len(result.held)} held back (embargo or draft)" if result.held else ""
-    click.echo(f"presskit: built {len(result.published)} release{'s' if len(result.published) != 1 else ''}{held}.")
-    if embargoed is not None:
-        click.echo(f"presskit: {len(result.embargoed)} embargoed release{'s' if len(result.embargoed) != 1 else ''} written to {embargoed} (private: not for publication).")
+    if not quiet:
+        held = f", {len(result.held)} held back (embargo or draft)" if result.held else ""
+        warnings = f", {_plural(len(result.reporter.warnings), 'warning')}" if result.reporter.warnings else ""
+        click.echo(
+            f"presskit: built {_plural(len(result.published), 'release')} "
+            f"({len(result.rendered)} rendered, {len(result.reused)} unchanged){held}{warnings}."
+        )
+        if embargoed is not None:
+            click.echo(f"presskit: {_plural(len(result.embargoed), 'embargoed release')} written to {embargoed} (private: not for publication).")
 
 
-def _verify(options) -> None:
+def _verify(options, quiet: bool) -> None:
     from presskit.verify import verify
 
     result, compared = verify(options)
-    _report(result)
+    _report(result.reporter, quiet=True)  # the differences, not the sources' editorial warnings
     if not result.ok:
         count = len(result.reporter.errors)
         verdict = "out/ does not match the sources" if compared else "the sources do not build; nothing was compared"
-        click.echo(f"presskit: {count} error{'s' if count != 1 else ''}; {verdict}.", err=True)
+        click.echo(f"presskit: {_plural(count, 'error')}; {verdict}.", err=True)
         sys.exit(1)
     click.echo(f"presskit: out/ matches a fresh build of the sources ({compared} files).")
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--now", type=_DateTime(), help="The moment against which dates are judged (default: now).")
+@_project_option
+def check(strict: bool, now, project: Path) -> None:
+    """Validate every release without rendering anything; report every error and warning."""
+    from presskit import checks
+    from presskit.build import BuildOptions
+    from presskit.build import check as run_check
+
+    result = run_check(BuildOptions(root=project, now=now))
+    if strict:
+        result.reporter.items = checks.as_errors(result.reporter.items)
+    _report(result.reporter)
+    errors, warnings = len(result.reporter.errors), len(result.reporter.warnings)
+    click.echo(f"presskit: {_plural(result.checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("headline")
+@click.option("--lang", help="Language of the release (default: the project's).")
+@click.option("--date", "date", type=_Date(), help="Date of the release (default: today in the project's time zone).")
+@_project_option
+def new(headline: str, lang: str | None, date, project: Path) -> None:
+    """Start a release: writes releases/<date>-<slug>.yaml with every field, ready to fill in."""
+    from presskit import config as project_config
+    from presskit import newrelease
+    from presskit.diagnostics import Reporter
+    from presskit.releases import LANG
+    from presskit.yamlsource import SourceError, decode
+
+    try:
+        decode(headline.encode("utf-8", "surrogatepass"))
+    except SourceError as exc:
+        raise click.BadParameter(exc.message, param_hint="HEADLINE") from None
+    if not headline.strip():
+        raise click.BadParameter("the headline is empty", param_hint="HEADLINE")
+    if lang is not None and not LANG.match(lang):
+        raise click.BadParameter(f"'{lang}' is not a language tag such as fr, en or pt-BR", param_hint="--lang")
+    reporter = Reporter(project.resolve())
+    config = project_config.load(project.resolve(), reporter)
+    if reporter.errors:
+        _report(reporter)
+        sys.exit(1)
+    date = date or dt.datetime.now(project_config.timezone(config)).date()
+    try:
+        path = newrelease.create(config, headline, date, lang or config.lang)
+    except newrelease.ReleaseExists as exc:
+        click.echo(f"presskit: {reporter.display_path(exc.args[0])} already exists; it was not overwritten.", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"presskit: cannot write the new release: {exc}", err=True)
+        sys.exit(1)
+    click.echo(reporter.display_path(path))
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@_build_options
+def serve(port: int, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+    """Build, serve the newsroom on 127.0.0.1, and rebuild and reload the page whenever a source changes."""
+    from presskit import serve as preview
+    from presskit.build import BuildOptions
+
+    _check_base_url(base_url)
+    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)
+    try:
+        preview.run(options, port, quiet=quiet, verbose=verbose, echo=click.echo)
+    except preview.ServeError as exc:
+        click.echo(f"presskit: {exc}", err=True)
+        sys.exit(1)

@@ -30,10 +30,16 @@ def _parser(strict: bool = True) -> MarkdownIt:
     return md
 
 
-def find_links(source: str, inline: bool = False) -> list[LinkRef]:
-    """Every link target in the source, including those the renderer would refuse, for validation."""
+@functools.cache
+def _finder() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = lambda url: True
+    return md
+
+
+def find_links(source: str, inline: bool = False) -> list[LinkRef]:
+    """Every link target in the source, including those the renderer would refuse, for validation."""
+    md = _finder()
     found: list[LinkRef] = []
     tokens = md.parseInline(source) if inline else md.parse(source)
     line = 0

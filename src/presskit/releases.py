@@ -32,12 +32,17 @@ _KINDS = {Scalar: "text", Sequence: "a list", Mapping: "a mapping"}
 
 
 def release_files(config: Config) -> list[Path]:
-    """Every release source in the project, in a stable order."""
+    """Every release source in the project, sorted by file name (cheap for 10,000 files)."""
     folder = config.root / config.releases_dir
-    if not folder.is_dir():
+    try:
+        # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
+        names = sorted(
+            entry.name for entry in os.scandir(folder)
+            if entry.name.lower().endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+        )  # fmt: skip
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith("."))
+    return [folder / name for name in names]
 
 
 @dataclass
@@ -53,28 +58,21 @@ class _File:
         self.reporter.error(self.path, mark.line, mark.column, message, code)
 
 
-def load_all(config: Config, reporter: Reporter) -> list[Release]:
-    """Load every release of the project; report every problem; return the releases without errors."""
-    loaded: list[Release] = []
-    seen: dict[str, Path] = {}
-    for path in release_files(config):
-        slug = path.stem
-        if slug in RESERVED or slug in language.available():
-            reporter.error(path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug")
-            continue
-        # Slugs are compared case-folded: on Windows and macOS, a.yaml and A.yaml are one file, out/a and out/A one folder.
-        key = slug.casefold()
-        if key in seen:
-            other = reporter.display_path(seen[key])
-            how = "has the same name" if seen[key].stem == slug else "has the same name once upper and lower case are not told apart"
-            reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
-            continue
-        seen[key] = path
-        release = load_file(path, config, reporter)
-        if release is not None:
-            loaded.append(release)
-    translations.check(loaded, reporter)
-    return loaded
+def claim_slug(path: Path, seen: dict[str, Path], reporter: Reporter) -> bool:
+    """Record a release file's slug; False (with an error) when it is reserved or another file has it."""
+    slug = path.stem
+    if slug in RESERVED or slug in language.available():
+        reporter.error(path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug")
+        return False
+    # Slugs are compared case-folded: on Windows and macOS, a.yaml and A.yaml are one file, out/a and out/A one folder.
+    key = slug.casefold()
+    if key in seen:
+        other = reporter.display_path(seen[key])
+        how = "has the same name" if seen[key].stem == slug else "has the same name once upper and lower case are not told apart"
+        reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
+        return False
+    seen[key] = path
+    return True
 
 
 def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -96,29 +94,34 @@ def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:
     """Load one release file; None if it has errors (all of them reported)."""
+    return load_source(path, config, reporter)[0]
+
+
+def load_source(path: Path, config: Config, reporter: Reporter, data: bytes | None = None) -> tuple[Release | None, Node | None, str]:
+    """Load one release file (from `data` when already read): the release, its node tree and its text."""
     f = _File(path, reporter)
     slug = path.stem
     if not SLUG.fullmatch(slug):
         f.error(Mark(1, 1), f"file name '{path.name}' is not a valid slug: use lower-case letters, digits and hyphens (e.g. 2023-09-29-my-release.yaml)", "release.slug")
     try:
-        text = yamlsource.decode(read_source(path))
+        text = yamlsource.decode(read_source(path) if data is None else data)
         root, problems = yamlsource.parse(text)
     except yamlsource.SourceError as exc:
         f.error(exc.mark, exc.message, exc.code)
-        return None
+        return None, None, ""
     except OSError as exc:
         f.error(Mark(1, 1), f"cannot read the file ({exc.strerror})", "release.io")
-        return None
+        return None, None, ""
     for problem in problems:
         f.error(problem.mark, problem.message, problem.code)
     if root is None:
         f.error(Mark(1, 1), "the file is empty; a release needs at least title, date and body", "release.empty")
-        return None
+        return None, None, text
     if not isinstance(root, Mapping):
         f.error(root.mark, f"a release must be a mapping of fields (title: ..., date: ...), not {_KINDS[type(root)]}", "release.type")
-        return None
+        return None, root, text
     release = _Validator(f, config, slug, text.splitlines()).release(root)
-    return None if f.failed else release
+    return (None if f.failed else release), root, text
 
 
 class _Validator:

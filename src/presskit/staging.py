@@ -46,7 +46,8 @@ class Staging:
         target = Path(os.path.normpath(self.folder / relative))
         if not target.is_relative_to(self.folder):
             raise StagingError(f"refusing to write outside the build folder: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
+            target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
     def publish(self) -> None:
@@ -84,8 +85,11 @@ class Staging:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            if os.lstat(path).st_nlink > 1:
+                continue  # linked from the previous build, which was made durable when it was published
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from PIL import Image
 
-from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
+from conftest import GOOD_RELEASE, error_lines, make_project, run_presskit, tree_digest
 
 SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of the body, with more words in it.")
 
 
 def _published(project: Path) -> list[str]:
-    """What is in .out.builds: after a successful build, only the folder `out` points to."""
+    """What is in .out.builds: after a successful build, only the folder `out` points to and its manifest."""
     return sorted(p.name for p in (project / ".out.builds").iterdir())
 
 
@@ -62,7 +62,8 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
     result = run_presskit("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert tree_digest(project / "out") == digests[target]
-    assert _published(project) == [os.readlink(project / "out").split("/")[-1]], outcomes
+    published = os.readlink(project / "out").split("/")[-1]
+    assert _published(project) == [published, f"manifest-{published}.json"], outcomes
 
 
 def _mount_tmpfs(folder: Path, size: str) -> bool:
@@ -93,13 +94,13 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
                                 preexec_fn=None if mounted else _file_size_limit)  # fmt: skip
         reason = "No space left on device" if mounted else "File too large"
         assert result.returncode == 1, result.stderr
-        assert result.stderr.splitlines() == [
+        assert error_lines(result.stderr) == [
             f"{disk / 'out'}:1:1: error: cannot write the output: {reason} (writing 2024-01-15-good/noise.png) [output]",
             "presskit: 1 error; the output folder was left as it was.",
         ]
         assert tree_digest(disk / "out") == before
         assert os.readlink(disk / "out") == link
-        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [link.split("/")[-1]]
+        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [link.split("/")[-1], f"manifest-{link.split('/')[-1]}.json"]
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)
@@ -125,7 +126,7 @@ def test_a_read_only_build_store_gives_a_clear_message_and_keeps_out(project_cop
     finally:
         restore()
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
+    assert error_lines(result.stderr) == [
         f"out:1:1: error: cannot create a build folder next to {project_copy.resolve() / 'out'}: {reason} [output]",
         "presskit: 1 error; the output folder was left as it was.",
     ]

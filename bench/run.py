@@ -1,0 +1,355 @@
+"""presskit's benchmark (not part of the test suite): whole-process wall time and peak memory of real commands.
+
+    .venv/bin/python bench/run.py                      # the full table (about 15 minutes on 2 cores)
+    .venv/bin/python bench/run.py --cold 20 --sizes 100 --runs 1 --pandoc-limit 5   # a quick look
+
+Every measured command is a fresh `python -m presskit ...` process on a generated project (bench/generate.py).
+Wall times are medians of --runs runs; peak memory is the largest sum of the proportional set size (PSS:
+resident memory, pages shared between processes counted once) of the process and its workers, sampled
+every 20 ms; the JSON also has the plain RSS sum, which counts the pages workers share with their parent twice. Results: a table on stdout and bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from generate import generate
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+NOW = "2026-01-01T00:00:00+00:00"  # every generated release is in the past
+
+
+# -- measuring one process ------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as stream:
+                found += [int(c) for c in stream.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in bytes: PSS shares the pages a forked worker has in common with its parent."""
+    pss = rss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return pss, rss
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    pss = rss = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        one = _memory(current)
+        pss, rss = pss + one[0], rss + one[1]
+        todo += _children(current)
+    return pss, rss
+
+
+def measure(args: list[str], cwd: Path) -> dict:
+    """Run one command; its wall time, the peak memory of its process tree, and its own largest RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0, 0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pss, rss = _tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process and the workers it waited for
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(args)} failed in {cwd}:\n{err[-3000:]}")
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "peak_rss_mb": peak[1] / 2**20, "stdout": out, "stderr": err}
+
+
+def presskit(*args: str) -> list[str]:
+    return [PYTHON, "-m", "presskit", *args]
+
+
+def clean(project: Path) -> None:
+    for name in ("out", ".out.builds", ".presskit"):
+        path = project / name
+        if path.is_symlink():
+            path.unlink()
+        elif path.exists():
+            shutil.rmtree(path)
+
+
+def median_of(runs: int, prepare, args: list[str], project: Path) -> dict:
+    results = []
+    for _ in range(runs):
+        prepare()
+        results.append(measure(args, project))
+    walls = [r["wall"] for r in results]
+    return {"wall": statistics.median(walls), "walls": walls, "peak_mb": max(r["peak_mb"] for r in results),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in results), "last": results[-1]}
+
+
+# -- scenarios ------------------------------------------------------------------------------------
+
+IDEAL = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+from presskit import archive, templates
+from presskit.build import load_project
+from presskit.diagnostics import Reporter
+from presskit.renderers import RenderContext
+from presskit.renderers.pdf import PdfRenderer
+from presskit.view import ReleaseView, SiteView
+root = Path(sys.argv[1])
+config, sources = load_project(root, Reporter(root))
+context = RenderContext(config, templates.environment(config), SiteView(config))
+renderer = PdfRenderer()
+times = []
+with tempfile.TemporaryDirectory() as folder:
+    renderer.render(ReleaseView(sources[0].release, config), Path(folder), context)  # warm-up, not counted
+    for source in sources:
+        started = time.perf_counter()
+        renderer.render(ReleaseView(source.release, config), Path(folder), context)
+        times.append(time.perf_counter() - started)
+print(json.dumps(times))
+"""
+
+
+def single_pdf_times(project: Path) -> list[float]:
+    """Each release's PDF render time in one warm process: what the ideal build divides among the cores."""
+    result = measure([PYTHON, "-c", IDEAL, str(project)], project)
+    return json.loads(result["stdout"])
+
+
+def pandoc_loop(project: Path, limit: int | None) -> dict | None:
+    """What a press office would script: pandoc called for DOCX, HTML and PDF (through WeasyPrint) per release."""
+    pandoc = shutil.which("pandoc")
+    weasyprint = Path(PYTHON).parent / "weasyprint"
+    if pandoc is None or not weasyprint.exists():
+        return None
+    sources = sorted((project / "releases").glob("*.yaml"))
+    markdown = project / "pandoc-src"
+    markdown.mkdir(exist_ok=True)
+    sys.path.insert(0, str(REPO / "src"))
+    from presskit.build import load_project
+    from presskit.diagnostics import Reporter
+
+    _config, loaded = load_project(project, Reporter(project))
+    for source in loaded:
+        release = source.release
+        front = json.dumps({"title": release.title, "date": release.date.isoformat(), "lang": release.lang})
+        (markdown / f"{release.slug}.md").write_text(f"---\n{front}\n---\n\n{release.lead}\n\n{release.body}\n", encoding="utf-8")
+    files = sorted(markdown.glob("*.md"))[: limit or None]
+    script = "set -e\nfor f in " + " ".join(str(f) for f in files) + "; do\n"
+    script += '  pandoc "$f" -o "${f%.md}.docx"\n  pandoc -s "$f" -o "${f%.md}.html"\n'
+    script += f'  pandoc "$f" --pdf-engine={weasyprint} -o "${{f%.md}}.pdf" 2>/dev/null\ndone\n'
+    result = measure(["bash", "-c", script], project)
+    scale = len(sources) / len(files)
+    return {"wall": result["wall"] * scale, "measured_wall": result["wall"], "measured_releases": len(files),
+            "peak_mb": result["peak_mb"], "peak_rss_mb": result["peak_rss_mb"]}
+
+
+def edit_one(project: Path) -> None:
+    """Change one release's body (a different sentence each time)."""
+    path = sorted((project / "releases").glob("*.yaml"))[len(list((project / "releases").glob("*.yaml"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = "\n  Edited for the benchmark at "
+    text = text.split(marker)[0].rstrip("\n") if marker in text else text.rstrip("\n")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("body:")) + 1
+    lines.insert(at, f"  Edited for the benchmark at {time.time_ns()}.\n")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def seed_build(project: Path) -> None:
+    """A published build for a large archive without rendering it all: three releases are rendered for real,
+    and every other release's files are hard links to the rendered one of the same sample, recorded in the
+    manifest under the release's own fingerprint, exactly as presskit records a release it rendered."""
+    sys.path.insert(0, str(REPO / "src"))
+    from presskit import archive, manifest
+    from presskit.build import _release_fingerprint, _site_fingerprint, load_project, release_views
+    from presskit.diagnostics import Reporter
+
+    releases = project / "releases"
+    parked = project / "parked"
+    parked.mkdir()
+    files = sorted(releases.glob("*.yaml"))
+    for path in files[3:]:
+        path.rename(parked / path.name)
+    measure(presskit("build", "--quiet", "--now", NOW), project)
+    for path in parked.iterdir():
+        path.rename(releases / path.name)
+    parked.rmdir()
+    config, sources = load_project(project, Reporter(project))
+    store = project / ".out.builds"
+    folder = Path(os.path.realpath(project / "out"))
+    data = json.loads((store / f"manifest-{folder.name}.json").read_text())
+    models = [sources[i].release.slug for i in range(3)]
+    site = _site_fingerprint(config, tuple(sorted({s.release.lang for s in sources})))
+    views = {view.slug: view for view in release_views([s.release for s in sources], config)}
+    for number, source in enumerate(sources):
+        slug = source.release.slug
+        model = models[number % 3]
+        if slug in models:
+            continue
+        target = folder / slug
+        target.mkdir()
+        names = []
+        for name in data["releases"][model]["files"]:
+            new = name.replace(model, slug)
+            os.link(folder / model / name, target / new)
+            names.append(new)
+        data["releases"][slug] = {"fingerprint": _release_fingerprint(source, views[slug], site), "files": sorted(names)}
+    (store / f"manifest-{folder.name}.json").write_text(json.dumps(data))
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cores = len(os.sched_getaffinity(0))
+    return f"{cores} cores ({cpu}), {memory:.0f} GB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cold", type=int, default=200, help="releases in the cold-build comparison (default 200)")
+    parser.add_argument("--large", type=int, default=1000, help="archive size for the no-op, edit-one and memory targets (default 1000)")
+    parser.add_argument("--sizes", default="100,1000,10000", help="archive sizes for the scaling of check and no-op (default 100,1000,10000)")
+    parser.add_argument("--real-limit", type=int, default=1000, help="larger archives get a seeded build (see seed_build) instead of a real cold build")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
+    parser.add_argument("--pandoc-limit", type=int, default=0, help="time the pandoc loop on this many releases and scale linearly (default: all)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json")
+    parser.add_argument("--scratch", type=Path, default=REPO / "bench" / "results", help="where the generated projects live (default: bench/results/)")
+    options = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
+    sizes = sorted({int(s) for s in options.sizes.split(",")} | {options.large})
+    rows: list[dict] = []
+    results: dict = {"machine": machine(), "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "runs": options.runs, "rows": rows}
+
+    def row(name: str, releases: int, measured: dict, note: str = "") -> dict:
+        entry = {"scenario": name, "releases": releases, "wall_s": round(measured["wall"], 3),
+                 "walls_s": [round(w, 3) for w in measured.get("walls", [measured["wall"]])],
+                 "peak_mb": round(measured.get("peak_mb", 0), 1), "peak_rss_mb": round(measured.get("peak_rss_mb", 0), 1),
+                 "note": note}  # fmt: skip
+        rows.append(entry)
+        print(f"  {name:<34} {releases:>6} {entry['wall_s']:>9.2f} s {entry['peak_mb']:>6.0f} MB PSS {entry['peak_rss_mb']:>6.0f} MB RSS  {note}", flush=True)
+        return entry
+
+    options.scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="scratch-", dir=options.scratch) as scratch:
+        print(f"presskit benchmark on {results['machine']}", flush=True)
+        # 1. Cold build of --cold releases against the ideal and the pandoc loop.
+        project = Path(scratch) / f"cold-{options.cold}"
+        generate(project, options.cold)
+        # Runs alternate with the ideal's measurement, so that both see the same (shared, noisy) machine.
+        colds, ideals, every_time = [], [], []
+        for _ in range(options.runs):
+            clean(project)
+            colds.append(measure(presskit("build", "--quiet", "--now", NOW), project))
+            times = single_pdf_times(project)
+            ideals.append(sum(times) / cores)
+            every_time += times
+        cold = {"wall": statistics.median(r["wall"] for r in colds), "walls": [r["wall"] for r in colds], "cpu": statistics.median(r["cpu"] for r in colds),
+                "peak_mb": max(r["peak_mb"] for r in colds), "peak_rss_mb": max(r["peak_rss_mb"] for r in colds)}  # fmt: skip
+        cold_row = row("cold build", options.cold, cold)
+        ideal = {"wall": statistics.median(ideals), "walls": ideals}
+        times = every_time
+        row("ideal (sum of PDF renders / cores)", options.cold, ideal, f"{statistics.mean(times) * 1000:.0f} ms per PDF, {cores} cores")
+        pandoc = pandoc_loop(project, options.pandoc_limit or None)
+        if pandoc is not None:
+            note = "" if pandoc["measured_releases"] == options.cold else f"measured on {pandoc['measured_releases']}, scaled"
+            row("pandoc loop (DOCX, HTML, PDF)", options.cold, pandoc, note)
+        results["cold_vs_ideal"] = round(cold_row["wall_s"] / ideal["wall"], 2)
+        # What the cold build would take with every core free: its CPU time (all processes) over the cores.
+        results["cold_cpu_s"] = round(cold["cpu"], 2)
+        results["cold_cpu_per_core_vs_ideal"] = round(cold["cpu"] / cores / ideal["wall"], 2)
+        print(f"  (cold build CPU time {cold['cpu']:.1f} s in all processes = {cold['cpu'] / cores:.1f} s per core: "
+              f"{results['cold_cpu_per_core_vs_ideal']} x the ideal)", flush=True)
+        results["pandoc_vs_cold"] = round(pandoc["wall"] / cold_row["wall_s"], 1) if pandoc else None
+        shutil.rmtree(project)
+
+        # 2. Scaling: check (first run, then with the model cache) and build (cold, no-op, one edit).
+        for size in sizes:
+            project = Path(scratch) / f"archive-{size}"
+            generate(project, size)
+            check_cold = measure(presskit("check", "--now", NOW), project)
+            row("check, first run", size, check_cold)
+            row("check, model cache warm", size, median_of(options.runs, lambda: None, presskit("check", "--now", NOW), project))
+            shutil.rmtree(project / ".presskit")
+            if size <= options.real_limit:
+                row("cold build", size, measure(presskit("build", "--quiet", "--now", NOW), project))
+            else:
+                seed_build(project)
+            noop = median_of(options.runs, lambda: None, presskit("build", "--now", NOW), project)
+            assert "(0 rendered," in noop["last"]["stdout"], noop["last"]["stdout"]
+            row("no-op rebuild", size, noop, "seeded build" if size > options.real_limit else "")
+            edit = median_of(options.runs, lambda: edit_one(project), presskit("build", "--now", NOW), project)
+            assert "(1 rendered," in edit["last"]["stdout"], edit["last"]["stdout"]
+            row("rebuild after editing one", size, edit)
+            if size == options.large:
+                results["noop_large_s"] = round(noop["wall"], 3)
+                results["edit_large_minus_render_s"] = round(edit["wall"] - statistics.mean(times), 3)
+                results["peak_large_mb"] = round(max(r["peak_mb"] for r in rows if r["releases"] == size), 1)
+            shutil.rmtree(project)
+
+    targets = [
+        (f"cold {options.cold} <= 1.3 x ideal", results["cold_vs_ideal"], results["cold_vs_ideal"] <= 1.3),
+        (f"(cold {options.cold} CPU time / cores <= 1.3 x ideal: the same, with the cores free)", results["cold_cpu_per_core_vs_ideal"], results["cold_cpu_per_core_vs_ideal"] <= 1.3),
+        (f"cold {options.cold} >= 4 x faster than pandoc", results["pandoc_vs_cold"], results["pandoc_vs_cold"] is not None and results["pandoc_vs_cold"] >= 4),
+        (f"no-op {options.large} < 1 s", results.get("noop_large_s"), (results.get("noop_large_s") or 99) < 1),
+        (f"edit one of {options.large} < 2 s + its render", results.get("edit_large_minus_render_s"), (results.get("edit_large_minus_render_s") or 99) < 2),
+        (f"peak memory at {options.large} < 400 MB", results.get("peak_large_mb"), (results.get("peak_large_mb") or 9999) < 400),
+    ]  # fmt: skip
+    results["targets"] = [{"target": t, "value": v, "met": bool(m)} for t, v, m in targets]
+    print("\ntargets:")
+    for target, value, met in targets:
+        print(f"  {'met    ' if met else 'MISSED '} {target}: {value}")
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {options.out}")
+
+
+if __name__ == "__main__":
+    main()

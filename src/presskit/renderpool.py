@@ -1,0 +1,172 @@
+"""Rendering releases on every core: a pool of worker processes, each importing WeasyPrint once.
+
+Every result comes back as data (the release's diagnostics, and its typeset texts for the index and
+the feed), in the order the releases were given, whatever order the workers finish in. One release, or `jobs=1`, is rendered in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Callable
+
+import jinja2
+
+from presskit import fragments, renderers, templates
+from presskit.diagnostics import Diagnostic, Reporter
+from presskit.model import Config, Release
+from presskit.staging import Staging
+from presskit.view import ReleaseView, SiteView
+
+
+@dataclass
+class Rendered:
+    """What rendering one release gives back: its problems, and its texts (see fragments) when it succeeded."""
+
+    diagnostics: list[Diagnostic]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+_worker: "_Renderer | None" = None
+RENDERS_PER_WORKER = 100
+
+
+class _Renderer:
+    """The renderers and templates of one process, made once and used for every release it renders."""
+
+    def __init__(self, config: Config, languages: tuple[str, ...]):
+        self.config = config
+        self.context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
+        self.formats = [renderers.get(fmt) for fmt in renderers.REGISTRY]
+
+    def render(self, view: ReleaseView, staging: Staging) -> Rendered:
+        """Copy a release's photos and write each format into its folder; problems come back as data."""
+        reporter = Reporter(self.config.root)
+        release = view.release
+        folder = staging.path(view.slug + "/")
+        # An OSError here (a full disk) is not this release's fault: it stops the build, reported once by it.
+        folder.mkdir(parents=True, exist_ok=True)
+        for photo in release.photos:
+            shutil.copyfile(photo.source, staging.path(f"{view.slug}/{photo.filename}"))
+        for renderer in self.formats:
+            if not _render_one(renderer, view, folder, self.context, reporter):
+                break
+        if reporter.errors:
+            return Rendered(reporter.items)
+        # Computed here, in parallel, rather than by the index and feed in the main process afterwards.
+        return Rendered(reporter.items, fragments.remember(view))
+
+
+def _render_one(renderer, view: ReleaseView, folder, context, reporter: Reporter) -> bool:
+    """One format of one release; a failure is reported for this release and never raised (disk errors aside)."""
+    try:
+        renderer.render(view, folder, context)
+    except renderers.RenderError as exc:
+        reporter.error(view.release.source, 1, 1, str(exc), f"render.{renderer.format}")
+        return False
+    except jinja2.TemplateError as exc:  # a broken template override is a mistake to report, not a crash
+        where = (exc.filename, exc.lineno, 1) if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename else (view.release.source, 1, 1)
+        reporter.error(*where, f"{renderer.format.upper()}: template error: {exc.message}", "render.template")
+        return False
+    except OSError:
+        raise  # the output cannot be written (a full disk): the build stops and reports it once
+    except Exception as exc:  # noqa: BLE001 - a bug met by this release: report it, go on with the others
+        message = f"{renderer.format.upper()}: internal error ({type(exc).__name__}: {exc}); please report it with this release"
+        reporter.error(view.release.source, 1, 1, message, "render.internal")
+        return False
+    return True
+
+
+def _import_renderers() -> None:
+    for fmt in renderers.REGISTRY:
+        renderers.get(fmt)
+
+
+def _start(config: Config, languages: tuple[str, ...]) -> None:
+    global _worker
+    _worker = _Renderer(config, languages)
+
+
+def _render(view: ReleaseView, staging: Staging) -> Rendered:
+    assert _worker is not None
+    return _worker.render(view, staging)
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class RenderPool:
+    """Renders releases into a staging folder, in worker processes when that pays."""
+
+    def __init__(self, config: Config, jobs: int, languages: tuple[str, ...] = ()):
+        self.config = config
+        self.jobs = max(1, jobs)
+        self.languages = languages
+        self._local: _Renderer | None = None
+
+    def render(
+        self,
+        items: list[ReleaseView],
+        staging: Staging,
+        started: Callable[[], None] = lambda: None,
+        done: Callable[[str, Rendered], None] = lambda slug, rendered: None,
+    ) -> dict[str, Rendered]:
+        """Render every release; `started` runs once work is under way, `done` after each release."""
+        results: dict[str, Rendered] = {}
+        workers = min(self.jobs, len(items))
+        if workers <= 1:
+            if items and self._local is None:
+                self._local = _Renderer(self.config, self.languages)
+            started()
+            for view in items:
+                results[view.slug] = self._local.render(view, staging)
+                done(view.slug, results[view.slug])
+            return {v.slug: results[v.slug] for v in items}
+        # Workers are replaced after RENDERS_PER_WORKER releases: WeasyPrint's memory grows by about
+        # 0.3 MB per document and is not given back, which would put a 1,000-release build over 400 MB.
+        # fork starts them warm from this process, which imports the renderers once, first; a process
+        # that has threads (serve) starts them from a fork server that preloads the renderers instead.
+        if threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            _import_renderers()
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([module.partition(":")[0] for module in renderers.REGISTRY.values()])
+        size = workers * RENDERS_PER_WORKER
+        for first in range(0, len(items), size):
+            batch = items[first : first + size]
+            with ProcessPoolExecutor(min(workers, len(batch)), mp_context=context, initializer=_start, initargs=(self.config, self.languages)) as pool:
+                futures = {pool.submit(_render, view, staging): view for view in batch}
+                if first == 0:
+                    started()
+                for future in as_completed(futures):
+                    release = futures[future].release
+                    try:
+                        results[release.slug] = future.result()
+                    except BrokenProcessPool:
+                        results[release.slug] = self._crash(release, "a rendering process stopped unexpectedly (out of memory?)")
+                    except OSError:
+                        raise  # the output cannot be written: the build stops and reports it once
+                    except Exception as exc:  # noqa: BLE001 - a bug in one release must not hide the others' results
+                        results[release.slug] = self._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")
+                    done(release.slug, results[release.slug])
+        return {v.slug: results[v.slug] for v in items}
+
+    def _crash(self, release: Release, message: str) -> Rendered:
+        reporter = Reporter(self.config.root)
+        reporter.error(release.source, 1, 1, message, "render")
+        return Rendered(reporter.items)
