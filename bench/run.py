@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from generate import generate
+from generate import SAMPLES, generate
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -195,9 +195,9 @@ def edit_one(project: Path) -> None:
 
 
 def seed_build(project: Path) -> None:
-    """A published build for a large archive without rendering it all: three releases are rendered for real,
-    and every other release's files are hard links to the rendered one of the same sample, recorded in the
-    manifest under the release's own fingerprint, exactly as presskit records a release it rendered."""
+    """A published build for a large archive without rendering it all: one release per sample is rendered
+    for real, and every other release's files are hard links to the rendered one of the same sample,
+    recorded in the manifest under the release's own fingerprint, as presskit records a release it rendered."""
     sys.path.insert(0, str(REPO / "src"))
     from presskit import archive, manifest
     from presskit.build import _release_fingerprint, _site_fingerprint, load_project, release_views
@@ -206,8 +206,9 @@ def seed_build(project: Path) -> None:
     releases = project / "releases"
     parked = project / "parked"
     parked.mkdir()
+    kinds = len(SAMPLES)  # generate.py cycles through the samples in file order
     files = sorted(releases.glob("*.yaml"))
-    for path in files[3:]:
+    for path in files[kinds:]:
         path.rename(parked / path.name)
     measure(presskit("build", "--quiet", "--now", NOW), project)
     for path in parked.iterdir():
@@ -217,12 +218,12 @@ def seed_build(project: Path) -> None:
     store = project / ".out.builds"
     folder = Path(os.path.realpath(project / "out"))
     data = json.loads((store / f"manifest-{folder.name}.json").read_text())
-    models = [sources[i].release.slug for i in range(3)]
+    models = [sources[i].release.slug for i in range(kinds)]
     site = _site_fingerprint(config, tuple(sorted({s.release.lang for s in sources})))
     views = {view.slug: view for view in release_views([s.release for s in sources], config)}
     for number, source in enumerate(sources):
         slug = source.release.slug
-        model = models[number % 3]
+        model = models[number % kinds]
         if slug in models:
             continue
         target = folder / slug

@@ -395,3 +395,17 @@ def test_a_language_without_a_data_file_gets_cldr_dates_and_english_labels(tmp_p
     page = html.parse(str(project / "out" / "2024-01-15-good" / "index.html"))
     assert page.xpath("//p[@class='dateline']/time/text()") == ["Paris, 15. Januar 2024"]
     assert page.xpath("//p[@class='label']/text()") == ["Press release"]
+
+
+def test_feeds_carry_the_newest_feed_size_items_and_the_listings_everything(tmp_path: Path):
+    releases = {
+        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("2024-01-15", f"2024-01-{day:02d}").replace("A good release", f"Release {day}")
+        for day in range(1, 4)
+    }
+    project = make_project(tmp_path, releases, MINIMAL_CONFIG + "feed_size = 2\n")
+    assert run_presskit("build", cwd=project).returncode == 0
+    out = project / "out"
+    for name in ("feed.xml", "atom.xml", "en/feed.xml", "en/atom.xml"):
+        assert [e.title for e in read_feed(out / name).entries] == ["Release 3", "Release 2"], name
+    assert [a.text for a in html.parse(str(out / "index.html")).xpath("//ol//h2/a")] == ["Release 3", "Release 2", "Release 1"]
+    assert "2024-01-01-r1" in (out / "sitemap.xml").read_text()

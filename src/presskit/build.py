@@ -114,10 +114,10 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         for view in views:
             fragments.recall(view, entries[view.slug].get("fragments"))
         listing_pages = newsroom.write(views, staging, context)
-        feed.write(views, staging, context)
+        full_texts = feed.write(views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()})
         sitemap.write(views, listing_pages, staging, context)
         for view in views:
-            entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view)}
+            entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view), "full_text": full_texts.get(view.slug)}
         manifest.write(staging, entries)
 
     out = options.out or root / "out"

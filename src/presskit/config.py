@@ -15,7 +15,7 @@ from presskit.model import Config, Contact, Link
 CONFIG_FILE = "pyproject.toml"
 _STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir",
             "pdf_variant")
-_KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size")
+_KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size", "feed_size")
 # PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
 # (still tagged), for offices that must file their communiqués in an archive.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-3a")
@@ -86,11 +86,11 @@ def load(root: Path, reporter: Reporter) -> Config:
                 values["about"] = dict(value)
             else:
                 reporter.error(path, line, 1, "'about' must be a string or a table of language = text", "config.type")
-        elif key == "page_size":
+        elif key in ("page_size", "feed_size"):
             if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000:
-                values["page_size"] = value
+                values[key] = value
             else:
-                reporter.error(path, line, 1, "'page_size' must be a whole number from 1 to 1000", "config.type")
+                reporter.error(path, line, 1, f"'{key}' must be a whole number from 1 to 1000", "config.type")
         elif key == "contacts":
             values["contacts"] = tuple(_contacts(value, path, _line_of(text, "[[tool.presskit.contacts]]".strip("[]")), reporter))
 

@@ -6,6 +6,7 @@ twice gives byte-identical feeds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import datetime as dt
@@ -76,7 +77,7 @@ class _MediaEntry(BaseEntryExtension):
 
 
 def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
-    """The newsroom's feed, one per language with releases, one per tag."""
+    """The newsroom's feed, one per language with releases, one per tag; each with its newest `feed_size` items."""
     site = context.site
     ordered = sorted(views, key=lambda v: v.release.sort_key, reverse=True)
     found = [Channel("", site.feed_title, site.feed_description, context.config.lang, ordered)]
@@ -85,22 +86,61 @@ def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
                              [v for v in ordered if v.release.lang == code]))  # fmt: skip
     for tag_slug, (tag, tagged) in tags.index(ordered).items():
         found.append(Channel(f"tags/{tag_slug}/", f"{site.feed_title} ({tag})", site.feed_description, context.config.lang, tagged))
-    return found
+    size = context.config.feed_size
+    return [dataclasses.replace(channel, views=channel.views[:size]) for channel in found]
 
 
-def write(views: list[ReleaseView], staging: Staging, context: RenderContext) -> list[str]:
-    """Write feed.xml (RSS) and atom.xml (Atom) for every channel; return their paths."""
-    written = []
-    for channel in channels(views, context):
-        generator = _generator(channel, staging, context)
+@dataclass(frozen=True)
+class Item:
+    """One release as every feed shows it: computed once per build, whatever the number of channels."""
+
+    view: ReleaseView
+    url: str
+    full_text: str
+    pdf_url: str
+    pdf_size: int
+    photos: tuple[dict, ...]
+
+
+def write(views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Write feed.xml (RSS) and atom.xml (Atom) for every channel; return each release's full-text HTML.
+
+    `known` holds full texts of unchanged releases from the previous build, so they are not rendered again.
+    """
+    feeds = channels(views, context)
+    needed = {view.slug: view for channel in feeds for view in channel.views}
+    items = _items(list(needed.values()), staging, context, known or {})
+    for channel in feeds:
+        generator = _generator(channel, items, context)
         for name, serialize in (("feed.xml", generator.rss_str), ("atom.xml", generator.atom_str)):
             generator.link(_links(context.config.base_url, channel.folder, name), replace=True)
             data = serialize(pretty=True)
             if name == "feed.xml" and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             staging.path(channel.folder + name).write_bytes(data)
-            written.append(channel.folder + name)
-    return written
+    return {slug: item.full_text for slug, item in items.items()}
+
+
+def _items(views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str]) -> dict[str, Item]:
+    template = context.env.get_template("feed-item.html.j2")
+    items = {}
+    for view in views:
+        release = view.release
+        full_text = known.get(view.slug)
+        if not isinstance(full_text, str):
+            photos = {p.filename: view.absolute(p.filename) for p in release.photos}
+            full_text = template.render(v=view, locale=language.get(release.lang), asset=photos.__getitem__, heading_level=2)
+        photo_items = tuple(
+            {
+                "url": view.absolute(p.filename), "type": p.media_type, "medium": "image", "width": p.width,
+                "height": p.height, "fileSize": staging.path(f"{release.slug}/{p.filename}").stat().st_size,
+                "description": p.caption or p.alt, "credit": p.credit,
+            }  # fmt: skip
+            for p in release.photos
+        )
+        size = staging.path(f"{release.slug}/{view.pdf_name}").stat().st_size
+        items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
+    return items
 
 
 def _links(base: str, folder: str, name: str) -> list[dict]:
@@ -115,7 +155,7 @@ def _links(base: str, folder: str, name: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _generator(channel: Channel, staging: Staging, context: RenderContext) -> FeedGenerator:
+def _generator(channel: Channel, items: dict[str, Item], context: RenderContext) -> FeedGenerator:
     config = context.config
     base = config.base_url
     feed = FeedGenerator()
@@ -137,48 +177,34 @@ def _generator(channel: Channel, staging: Staging, context: RenderContext) -> Fe
     stamp = max((v.last_change for v in channel.views), default=None) or _source_date_epoch()
     feed.lastBuildDate(stamp or EPOCH)
     feed.updated(stamp or EPOCH)
-    template = context.env.get_template("feed-item.html.j2")
     for view in channel.views:
-        _entry(feed.add_entry(order="append"), view, template, staging)
+        _entry(feed.add_entry(order="append"), items[view.slug])
     return feed
 
 
-def _entry(entry, view: ReleaseView, template, staging: Staging) -> None:
+def _entry(entry, item: Item) -> None:
+    view = item.view
     release = view.release
-    entry.id(view.absolute())
-    entry.guid(view.absolute(), permalink=True)
+    entry.id(item.url)
+    entry.guid(item.url, permalink=True)
     entry.title(view.title_in_lists)
-    entry.link(href=view.absolute(), rel="alternate")
+    entry.link(href=item.url, rel="alternate")
     entry.published(view.published)
     entry.updated(view.last_change)
     entry.pubDate(view.published)
     # Aggregators read <description> as HTML: escape the plain-text lead so it stays text.
-    summary = view.summary
-    entry.description(html.escape(summary))
-    photos = {p.filename: view.absolute(p.filename) for p in release.photos}
-    entry.content(
-        template.render(v=view, locale=language.get(release.lang), asset=photos.__getitem__, heading_level=2),
-        type="html",
-    )
-    entry.summary(summary, type="text")
-    pdf = staging.path(f"{release.slug}/{view.pdf_name}")
-    size = pdf.stat().st_size
-    entry.enclosure(view.absolute(view.pdf_name), str(size), "application/pdf")
+    entry.description(html.escape(view.summary))
+    entry.content(item.full_text, type="html")
+    entry.summary(view.summary, type="text")
+    entry.enclosure(item.pdf_url, str(item.pdf_size), "application/pdf")
     entry.media.links = [
-        {"href": view.absolute(), "rel": "alternate", "type": "text/html"},
-        {"href": view.absolute(view.pdf_name), "rel": "enclosure", "type": "application/pdf", "length": str(size)},
+        {"href": item.url, "rel": "alternate", "type": "text/html"},
+        {"href": item.pdf_url, "rel": "enclosure", "type": "application/pdf", "length": str(item.pdf_size)},
     ]
     for tag in release.tags:
         entry.category(term=tag)
     entry.dc.dc_language(release.lang)
-    entry.media.photos = [
-        {
-            "url": view.absolute(p.filename), "type": p.media_type, "medium": "image", "width": p.width,
-            "height": p.height, "fileSize": staging.path(f"{release.slug}/{p.filename}").stat().st_size,
-            "description": p.caption or p.alt, "credit": p.credit,
-        }  # fmt: skip
-        for p in release.photos
-    ]
+    entry.media.photos = list(item.photos)
 
 
 def _source_date_epoch() -> dt.datetime | None:

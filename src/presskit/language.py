@@ -24,10 +24,14 @@ class Locale:
 
     def label(self, key: str, **values: str) -> str:
         """A label in this language, filled in and typeset ('Contact presse', 'Tél.\u00a0:')."""
-        from presskit import typography  # typography reads this module's data
+        return _label(self.lang, self.labels[key], tuple(sorted(values.items())))
 
-        text = self.labels[key]
-        return typography.typeset(text.format(**values) if values else text, self.lang)
+
+@functools.lru_cache(maxsize=4096)
+def _label(lang: str, text: str, values: tuple[tuple[str, str], ...]) -> str:
+    from presskit import typography  # typography reads this module's data
+
+    return typography.typeset(text.format(**dict(values)) if values else text, lang)
 
 
 def available() -> list[str]:

@@ -91,6 +91,7 @@ class Config:
     feed_title: str = ""
     feed_description: str = ""
     page_size: int = 20
+    feed_size: int = 50
     releases_dir: str = "releases"
     templates_dir: str = "templates"
     pdf_variant: str = "pdf/ua-1"

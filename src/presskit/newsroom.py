@@ -5,10 +5,15 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from presskit import language, tags, templates, urls
 from presskit.renderers import RenderContext
 from presskit.staging import Staging
 from presskit.view import ReleaseView, language_name
+
+
+ROOT_MARK = "\ue000presskit-root\ue000/"  # a private-use character: never in typeset release text
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,19 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
     """Write every listing page and the stylesheet; return the listing pages' paths (for the sitemap)."""
     env = context.env
     template = env.get_template("index.html.j2")
+    summary_template = env.get_template("release-summary.html.j2")
+    # A release appears on several listing pages at several depths: its entry is rendered once, with a
+    # placeholder where the path to the site root goes, and the placeholder is replaced on each page.
+    rendered: dict[str, str] = {}
+
+    def summary_at(root: str):
+        def summary(view: ReleaseView) -> Markup:
+            if view.slug not in rendered:
+                rendered[view.slug] = summary_template.render(v=view, root=ROOT_MARK, tag_slug=tags.slug)
+            return Markup(rendered[view.slug].replace(ROOT_MARK, root))  # noqa: S704 - an autoescaped template's output
+
+        return summary
+
     size = context.config.page_size
     langs = languages(views)
     written = []
@@ -116,6 +134,7 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
                 feeds=feeds,
                 site_languages=[(code, language_name(code)) for code in langs],
                 tag_slug=tags.slug,
+                summary=summary_at(root),
             )
             staging.path(path).write_text(html, encoding="utf-8")
             written.append(path)
