@@ -62,16 +62,22 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return digest
 
 
-@pytest.fixture(scope="session")
-def samples(tmp_path_factory) -> Path:
-    """The repository's sample newsroom, built once into a temporary out/ through the CLI."""
-    project = tmp_path_factory.mktemp("samples")
+def copy_sample_project(project: Path) -> Path:
+    """The repository's sample project (configuration, releases, templates, assets) copied into a folder."""
+    project.mkdir(parents=True, exist_ok=True)
     for name in ("pyproject.toml", "releases", "templates", "assets"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, project / name)
         elif source.exists():
             shutil.copy(source, project / name)
+    return project
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory) -> Path:
+    """The repository's sample newsroom, built once into a temporary out/ through the CLI."""
+    project = copy_sample_project(tmp_path_factory.mktemp("samples"))
     result = run_presskit("build", "--now", "2026-01-01T00:00:00+00:00", cwd=project)
     assert result.returncode == 0, result.stderr
     return project / "out"

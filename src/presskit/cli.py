@@ -12,30 +12,21 @@ import click
 from presskit import __version__, dateline
 
 
-class _DateTime(click.ParamType):
-    name = "ISO-DATETIME"
+class _When(click.ParamType):
+    """A date (`date_only`) or an ISO datetime with its UTC offset, parsed as the release files are."""
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, dt.datetime):
-            return value
-        try:
-            parsed = dateline.parse(value, require_offset=True)
-        except dateline.DateError as exc:
-            self.fail(str(exc), param, ctx)
-        return parsed
-
-
-class _Date(click.ParamType):
-    name = "YYYY-MM-DD"
+    def __init__(self, date_only: bool = False):
+        self.date_only = date_only
+        self.name = "YYYY-MM-DD" if date_only else "ISO-DATETIME"
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
         try:
-            parsed = dateline.parse(value, require_offset=False)
+            parsed = dateline.parse(value, require_offset=not self.date_only)
         except dateline.DateError as exc:
             self.fail(str(exc), param, ctx)
-        if isinstance(parsed, dt.datetime):
+        if self.date_only and isinstance(parsed, dt.datetime):
             self.fail(f"'{value}': give a date only, such as 2024-03-12", param, ctx)
         return parsed
 
@@ -70,7 +61,7 @@ def _build_options(function):
     for option in reversed((
         click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out/)."),
         click.option("--drafts", is_flag=True, help="Also build releases marked draft: true."),
-        click.option("--now", type=_DateTime(), help="The moment at which embargoes are judged (default: now)."),
+        click.option("--now", type=_When(), help="The moment at which embargoes are judged (default: now)."),
         click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), help="Rendering processes (default: the number of cores)."),
         click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary."),
@@ -136,7 +127,7 @@ def _verify(options, quiet: bool) -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--now", type=_DateTime(), help="The moment against which dates are judged (default: now).")
+@click.option("--now", type=_When(), help="The moment against which dates are judged (default: now).")
 @_project_option
 def check(strict: bool, now, project: Path) -> None:
     """Validate every release without rendering anything; report every error and warning."""
@@ -156,7 +147,7 @@ def check(strict: bool, now, project: Path) -> None:
 @main.command()
 @click.argument("headline")
 @click.option("--lang", help="Language of the release (default: the project's).")
-@click.option("--date", "date", type=_Date(), help="Date of the release (default: today in the project's time zone).")
+@click.option("--date", "date", type=_When(date_only=True), help="Date of the release (default: today in the project's time zone).")
 @_project_option
 def new(headline: str, lang: str | None, date, project: Path) -> None:
     """Start a release: writes releases/<date>-<slug>.yaml with every field, ready to fill in."""

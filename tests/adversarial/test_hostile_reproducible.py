@@ -11,21 +11,13 @@ from pathlib import Path
 import pypdf
 from lxml import etree
 
-from conftest import run_presskit, tree_digest
-from readers import REPO
+from conftest import copy_sample_project, run_presskit, tree_digest
 
 NOW = "2026-01-01T00:00:00+00:00"  # the moment the session's `samples` build used
 
 
 def test_two_clean_builds_in_different_folders_and_moments_are_byte_identical(samples: Path, tmp_path: Path):
-    project = tmp_path / "elsewhere" / "checkout"
-    project.mkdir(parents=True)
-    for name in ("pyproject.toml", "releases", "assets", "templates"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        elif source.exists():
-            shutil.copy(source, project / name)
+    project = copy_sample_project(tmp_path / "elsewhere" / "checkout")
     result = run_presskit("build", "--now", NOW, cwd=project)
     assert result.returncode == 0, result.stderr
     first, second = tree_digest(samples), tree_digest(project / "out")
