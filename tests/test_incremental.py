@@ -62,6 +62,40 @@ def test_nothing_changed_renders_nothing(project: Path):
     assert [inode(project, s) for s in SLUGS] == inodes  # hard links to the same files
 
 
+def test_a_build_that_changes_nothing_keeps_the_published_folder_itself(project: Path):
+    link = os.readlink(project / "out")
+    store = sorted(p.name for p in (project / ".out.builds").iterdir())
+    index = os.stat(project / "out" / "index.html")
+    result = build(project)
+    assert "presskit: built 3 releases (0 rendered, 3 unchanged)" in result.stdout
+    assert os.readlink(project / "out") == link  # no new build folder was swapped in
+    assert sorted(p.name for p in (project / ".out.builds").iterdir()) == store  # nor left behind
+    after = os.stat(project / "out" / "index.html")
+    assert (after.st_ino, after.st_mtime_ns) == (index.st_ino, index.st_mtime_ns)  # not even rewritten
+
+
+def test_a_file_missing_from_the_published_folder_is_made_again(project: Path):
+    link = os.readlink(project / "out")
+    (project / "out" / SLUGS[0] / f"{SLUGS[0]}.pdf").unlink()
+    (project / "out" / "feed.xml").unlink()
+    result = build(project)
+    assert rendered(result) == [SLUGS[0]]
+    assert os.readlink(project / "out") != link
+    assert (project / "out" / SLUGS[0] / f"{SLUGS[0]}.pdf").read_bytes().startswith(b"%PDF-")
+    assert (project / "out" / "feed.xml").is_file()
+    assert run_presskit("build", "--verify", cwd=project).returncode == 0
+
+
+def test_a_newsroom_file_that_changes_alone_is_published(project: Path):
+    """Nothing to render, but the feed's date comes from SOURCE_DATE_EPOCH: a new build is published."""
+    empty = make_project(project.parent / "empty", {})
+    assert run_presskit("build", cwd=empty).returncode == 0
+    link = os.readlink(empty / "out")
+    assert run_presskit("build", cwd=empty, env={"SOURCE_DATE_EPOCH": "1700000000"}).returncode == 0
+    assert os.readlink(empty / "out") != link
+    assert "<lastBuildDate>Tue, 14 Nov 2023 22:13:20 +0000</lastBuildDate>" in (empty / "out" / "feed.xml").read_text()
+
+
 def test_editing_one_release_renders_exactly_that_one(project: Path):
     source = project / "releases" / f"{SLUGS[1]}.yaml"
     source.write_text(source.read_text().replace("First paragraph", "An edited paragraph"))

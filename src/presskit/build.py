@@ -105,20 +105,25 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     views = release_views([s.release for s in public], config)
     pool = RenderPool(config, options.jobs or default_jobs(), languages)
 
-    def fill_newsroom(staging: Staging) -> None:
-        entries = render_changed(public, views, staging, pool, config, languages, progress, result)
+    def fill_newsroom(staging: Staging) -> bool:
+        published = manifest.read(staging)
+        entries = render_changed(public, views, staging, published, pool, config, languages, progress, result)
         result.published = [view.slug for view in views if view.slug in entries]
         if reporter.errors:
-            return
+            return False
         context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
         for view in views:
             fragments.recall(view, entries[view.slug].get("fragments"))
         listing_pages = newsroom.write(views, staging, context)
         full_texts = feed.write(views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()})
         sitemap.write(views, listing_pages, staging, context)
+        if staging.linked_from is not None and manifest.digests(staging.site) == published.site:
+            return False  # nothing changed: the published build stays, untouched
+        link_unchanged(staging, entries)
         for view in views:
             entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view), "full_text": full_texts.get(view.slug)}
         manifest.write(staging, entries)
+        return True
 
     out = options.out or root / "out"
     if not write_atomically(out, root, reporter, fill_newsroom, incremental=True):
@@ -128,12 +133,13 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         held = [s.release for s in sources if s.release.embargo is not None and s.release.embargo > now]
         copies = [ReleaseView(r, config, embargo_copy=True) for r in held if options.drafts or not r.draft]
 
-        def fill_embargoed(staging: Staging) -> None:
+        def fill_embargoed(staging: Staging) -> bool:
             outcomes = pool.render(copies, staging)
             for view in copies:
                 reporter.extend(outcomes[view.slug].diagnostics)
             context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
             embargo.write_index(copies, staging, context)
+            return True
 
         if _overlaps(options.embargoed, out):
             reporter.error(options.embargoed, 1, 1, "the embargoed folder must not be inside the output folder, nor contain it", "output")
@@ -153,39 +159,58 @@ def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
     return views
 
 
-def render_changed(public: list[Source], views: list[ReleaseView], staging: Staging, pool: RenderPool, config: Config,
-                   languages: tuple[str, ...], progress, result: BuildResult) -> dict[str, dict]:  # fmt: skip
-    """Link unchanged releases from the published build, render the others; the new manifest's entries."""
-    previous, before = manifest.read(staging)
+def render_changed(public: list[Source], views: list[ReleaseView], staging: Staging, published: manifest.Published,
+                   pool: RenderPool, config: Config, languages: tuple[str, ...], progress, result: BuildResult) -> dict[str, dict]:  # fmt: skip
+    """Render the releases that changed, reuse the others; the new manifest's entries.
+
+    Unchanged releases are linked from the published build; when nothing changed at all, linking waits
+    (staging.linked_from) until the newsroom files show whether there is anything new to publish.
+    """
     site = _site_fingerprint(config, languages)
+    fingerprints = {view.slug: _release_fingerprint(source, view, site) for source, view in zip(public, views, strict=True)}
+    unchanged = {}
+    for view in views:
+        old = published.releases.get(view.slug)
+        if published.folder is not None and old and old.get("fingerprint") == fingerprints[view.slug]:
+            unchanged[view.slug] = old
     entries: dict[str, dict] = {}
-    todo: list[tuple[ReleaseView, str]] = []
-    for source, view in zip(public, views, strict=True):
-        slug = view.slug
-        fingerprint = _release_fingerprint(source, view, site)
-        old = before.get(slug)
-        if previous and old and old.get("fingerprint") == fingerprint and manifest.reuse(previous, slug, old["files"], staging):
-            entries[slug] = old
-            result.reused.append(slug)
-            progress.reused(slug)
-        else:
-            todo.append((view, fingerprint))
+    if len(unchanged) == len(views) and manifest.intact(published, set(unchanged)):
+        staging.linked_from = published.folder
+        entries.update(unchanged)
+    else:
+        for slug, old in unchanged.items():
+            if manifest.reuse(published.folder, slug, old["files"], staging):
+                entries[slug] = old
+    todo = [view for view in views if view.slug not in entries]
+    for slug in entries:
+        result.reused.append(slug)
+        progress.reused(slug)
     try:
         outcomes = pool.render(
-            [view for view, _ in todo],
+            todo,
             staging,
             started=lambda: progress.start(len(todo), len(result.reused)),
             done=lambda slug, rendered: progress.rendered(slug, rendered.ok),
         )
     finally:
         progress.finish()
-    for view, fingerprint in todo:
+    for view in todo:
         outcome = outcomes[view.slug]
         result.reporter.extend(outcome.diagnostics)
         if outcome.ok:
-            entries[view.slug] = {"fingerprint": fingerprint, "files": manifest.files_of(staging.folder / view.slug), "fragments": outcome.texts}
+            entries[view.slug] = {"fingerprint": fingerprints[view.slug], "files": manifest.files_of(staging.folder / view.slug), "fragments": outcome.texts}
             result.rendered.append(view.slug)
     return entries
+
+
+def link_unchanged(staging: Staging, entries: dict[str, dict]) -> None:
+    """Link the releases whose linking waited (see render_changed) into the new build."""
+    if staging.linked_from is None:
+        return
+    for slug, entry in entries.items():
+        if not manifest.reuse(staging.linked_from, slug, entry["files"], staging):
+            raise StagingError(f"the published build lost the files of {slug}; build again")
+    staging.linked_from = None
 
 
 def _site_fingerprint(config: Config, languages: tuple[str, ...]) -> str:
@@ -200,22 +225,28 @@ def _release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
     return hashlib.sha256(f"{archive.fingerprint(source, site)}\0{json.dumps(links)}".encode()).hexdigest()
 
 
-def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], None], incremental: bool = False) -> bool:
-    """Fill a fresh staging folder and swap it in as `target`, or discard it and leave `target` as it was."""
+def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], bool], incremental: bool = False) -> bool:
+    """Fill a fresh staging folder and swap it in as `target`, or discard it and leave `target` as it was.
+
+    `fill` returns False when the published folder already is what it would make: it then stays.
+    """
     try:
         staging = Staging(target, root)
     except StagingError as exc:
         reporter.error(target, 1, 1, str(exc), "output")
         return False
+    publish = False
     try:
-        fill(staging)
+        publish = fill(staging)
+        if publish and not reporter.errors:
+            staging.flush()
     except (OSError, StagingError) as exc:
         reporter.error(target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
-    if reporter.errors:
+    if reporter.errors or not publish:
         if incremental:
             manifest.discard(staging)
         staging.discard()
-        return False
+        return not reporter.errors
     try:
         staging.publish()
         if incremental:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 from presskit import language, templates
 from presskit.renderers import RenderContext
@@ -22,5 +21,5 @@ def write_index(copies: list[ReleaseView], staging: Staging, context: RenderCont
         feeds=[],
         site_languages=[],
     )
-    staging.path("index.html").write_text(html, encoding="utf-8")
-    shutil.copyfile(templates.theme_file(context.config, "newsroom.css"), staging.path("newsroom.css"))
+    staging.write("index.html", html)
+    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())

@@ -117,7 +117,7 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext, kn
             data = serialize(pretty=True)
             if name == "feed.xml" and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
-            staging.path(channel.folder + name).write_bytes(data)
+            staging.write(channel.folder + name, data)
     return {slug: item.full_text for slug, item in items.items()}
 
 
@@ -133,12 +133,12 @@ def _items(views: list[ReleaseView], staging: Staging, context: RenderContext, k
         photo_items = tuple(
             {
                 "url": view.absolute(p.filename), "type": p.media_type, "medium": "image", "width": p.width,
-                "height": p.height, "fileSize": staging.path(f"{release.slug}/{p.filename}").stat().st_size,
+                "height": p.height, "fileSize": staging.locate(f"{release.slug}/{p.filename}").stat().st_size,
                 "description": p.caption or p.alt, "credit": p.credit,
             }  # fmt: skip
             for p in release.photos
         )
-        size = staging.path(f"{release.slug}/{view.pdf_name}").stat().st_size
+        size = staging.locate(f"{release.slug}/{view.pdf_name}").stat().st_size
         items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
     return items
 

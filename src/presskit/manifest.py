@@ -7,9 +7,11 @@ file systems) when its fingerprint is unchanged, and renders it again otherwise.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from presskit import __version__
@@ -22,24 +24,47 @@ def _path(store: Path, folder: Path) -> Path:
     return store / f"{PREFIX}{folder.name}.json"
 
 
-def read(staging: Staging) -> tuple[Path | None, dict[str, dict]]:
-    """The published build folder and its releases {slug: {"fingerprint", "files"}} (empty if unknown)."""
+@dataclass(frozen=True)
+class Published:
+    """What the published build holds, by its manifest: its folder, its releases and its newsroom files."""
+
+    folder: Path | None = None
+    releases: dict[str, dict] = field(default_factory=dict)  # slug: {"fingerprint", "files", ...}
+    site: dict[str, str] = field(default_factory=dict)  # newsroom-level file: its SHA-256
+
+
+def read(staging: Staging) -> Published:
+    """The published build, or an empty record when there is none presskit can build on."""
     previous = staging.previous
     if previous is None or previous.parent != staging.store:
-        return None, {}
+        return Published()
     try:
         data = json.loads(_path(staging.store, previous).read_bytes())
         if data.get("presskit") != __version__:
-            return None, {}
-        return previous, dict(data["releases"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None, {}
+            return Published()
+        return Published(previous, dict(data["releases"]), dict(data.get("site", {})))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Published()
 
 
 def write(staging: Staging, entries: dict[str, dict]) -> None:
     """Record what the new build folder holds (before it is published)."""
-    data = {"presskit": __version__, "releases": dict(sorted(entries.items()))}
+    data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": digests(staging.site)}
     _path(staging.store, staging.folder).write_text(json.dumps(data, indent=0), encoding="utf-8")
+
+
+def digests(files: dict[str, bytes]) -> dict[str, str]:
+    """The SHA-256 of each staged newsroom-level file."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+
+
+def intact(published: Published, slugs: set[str]) -> bool:
+    """The published build holds exactly these releases, records its newsroom files, and still has
+    every file it records: a build that renders nothing may then keep it instead of making a new one."""
+    if published.folder is None or not published.site or slugs != published.releases.keys():
+        return False
+    names = [f"{slug}/{name}" for slug in slugs for name in published.releases[slug]["files"]] + list(published.site)
+    return all(os.path.isfile(published.folder / name) for name in names)
 
 
 def files_of(folder: Path) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -136,9 +135,9 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
                 tag_slug=tags.slug,
                 summary=summary_at(root),
             )
-            staging.path(path).write_text(html, encoding="utf-8")
+            staging.write(path, html)
             written.append(path)
-    shutil.copyfile(templates.theme_file(context.config, "newsroom.css"), staging.path("newsroom.css"))
+    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
     if context.config.logo is not None:  # shown in the masthead and named in link previews
-        shutil.copyfile(context.config.logo, staging.path(context.config.logo.name))
+        staging.write(context.config.logo.name, context.config.logo.read_bytes())
     return written

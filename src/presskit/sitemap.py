@@ -32,5 +32,5 @@ def write(views: list[ReleaseView], listing_pages: list[str], staging: Staging, 
             group.append(("x-default", view.absolute_for(view.original)))
             for hreflang, href in sorted(group[:-1]) + group[-1:]:
                 etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
-    staging.path("sitemap.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-    staging.path("robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, 'sitemap.xml')}\n", encoding="utf-8")
+    staging.write("sitemap.xml", etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, 'sitemap.xml')}\n")

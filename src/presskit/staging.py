@@ -33,6 +33,11 @@ class Staging:
             os.chmod(self.folder, 0o755)
         except OSError as exc:
             raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
+        self.site: dict[str, bytes] = {}  # newsroom-level files (listings, feeds, sitemap), kept until flush()
+        self.linked_from: Path | None = None  # the published build unchanged releases are still read from
+
+    def __getstate__(self):  # what a render worker receives: where to write, not the staged newsroom files
+        return {**self.__dict__, "site": {}}
 
     @property
     def previous(self) -> Path | None:
@@ -43,11 +48,34 @@ class Staging:
 
     def path(self, relative: str) -> Path:
         """A path inside the build folder; refuses anything that would land outside it."""
+        target = self._inside(relative)
+        if not target.parent.is_dir():  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
+            target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        """Stage a newsroom-level file in memory: flush() writes them all, and a build that changes
+        nothing compares them with the published ones instead of writing them."""
+        self._inside(relative)
+        self.site[relative] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def flush(self) -> None:
+        """Write the staged newsroom-level files into the build folder."""
+        for relative, data in self.site.items():
+            self.path(relative).write_bytes(data)
+
+    def locate(self, relative: str) -> Path:
+        """Where a release's file of this build can be read: the build folder, or the published build
+        that unchanged releases will be linked from."""
+        target = self._inside(relative)
+        if self.linked_from is not None and not os.path.lexists(target):
+            return self.linked_from / relative
+        return target
+
+    def _inside(self, relative: str) -> Path:
         target = Path(os.path.normpath(self.folder / relative))
         if not target.is_relative_to(self.folder):
             raise StagingError(f"refusing to write outside the build folder: {relative}")
-        if not target.parent.is_dir():  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
-            target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
     def publish(self) -> None:
