@@ -294,3 +294,29 @@ def test_a_logo_that_is_not_an_image_is_a_diagnostic(tmp_path):
         "pyproject.toml:5:1: error: logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged "
         "[config.logo]")
     assert "Traceback" not in result.stderr
+
+
+def test_a_pdf_does_not_depend_on_what_its_process_rendered_before(tmp_path: Path):
+    """A renderer keeps the system's fonts for all its documents: that must not leak into any of them."""
+    from presskit import templates
+    from presskit.build import load_project
+    from presskit.diagnostics import Reporter
+    from presskit.renderers import RenderContext
+    from presskit.renderers.pdf import PdfRenderer
+    from presskit.view import ReleaseView, SiteView
+
+    root = Path(__file__).resolve().parent.parent
+    config, sources = load_project(root, Reporter(root))
+    context = RenderContext(config, templates.environment(config), SiteView(config))
+    views = {s.release.slug: ReleaseView(s.release, config) for s in sources}
+    french, japanese = views["2023-09-29-occitanie-japon"], views["2023-05-16-salon-alimentaire-tokyo-ja"]
+    seasoned, fresh = PdfRenderer(), PdfRenderer()
+    for view in (japanese, french, japanese):
+        (tmp_path / "seasoned").mkdir(exist_ok=True)
+        seasoned.render(view, tmp_path / "seasoned", context)
+    (tmp_path / "fresh").mkdir()
+    fresh.render(french, tmp_path / "fresh", context)
+    fresh.render(japanese, tmp_path / "fresh", context)
+    for view in (french, japanese):
+        assert (tmp_path / "seasoned" / view.pdf_name).read_bytes() == (tmp_path / "fresh" / view.pdf_name).read_bytes()
+    assert seasoned.fonts() is seasoned.fonts() and seasoned.fonts() is not fresh.fonts()
