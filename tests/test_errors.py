@@ -140,6 +140,30 @@ def test_photo_symlink_pointing_outside_is_refused(project_copy: Path, tmp_path:
     assert "releases/2024-02-01-bad.yaml:5:11: error: photo 'innocent.png' points outside the project [release.photo]" in result.stderr
 
 
+def test_a_release_file_linked_from_outside_the_project_is_not_read(project_copy: Path, tmp_path: Path):
+    before = tree_digest(project_copy / "out")
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(GOOD_RELEASE.replace("A good release", "Secret text from outside"))
+    (project_copy / BAD).symlink_to(outside)
+    result = run_presskit("build", cwd=project_copy)
+    assert result.returncode == 1
+    assert (f"{BAD}:1:1: error: this release file is a link to a file outside the project; presskit reads only files inside it "
+            "[release.outside]") in result.stderr.splitlines()
+    assert "Secret" not in result.stderr + result.stdout
+    assert tree_digest(project_copy / "out") == before
+
+
+@pytest.mark.parametrize("key, value", [("releases_dir", "../elsewhere"), ("templates_dir", "/etc")])
+def test_project_folders_outside_the_project_are_refused(project_copy: Path, key: str, value: str):
+    config = project_copy / "pyproject.toml"
+    text = config.read_text()
+    config.write_text(text.replace("[tool.presskit]\n", f'[tool.presskit]\n{key} = "{value}"\n', 1))
+    line = config.read_text().splitlines().index(f'{key} = "{value}"') + 1
+    result = run_presskit("check", cwd=project_copy)
+    assert result.returncode == 1
+    assert f"pyproject.toml:{line}:1: error: '{key}' must be a folder inside the project, not '{value}' [config.folder]" in result.stderr.splitlines()
+
+
 def test_yaml_1_1_surprises_stay_strings(project_copy: Path):
     (project_copy / BAD).write_text(
         "title: NO\ndate: 2024-02-01\nlocation: 12:30\nbody: 'yes'\ncontacts:\n  - name: Off\n    phone: 0467228646\n"

@@ -39,7 +39,11 @@ def load(config: Config, reporter: Reporter, *, cache: bool = True) -> list[Sour
     loaded: list[Source] = []
     seen: dict[str, Path] = {}
     names: set[str] = set()
+    inside = os.path.realpath(config.root) + os.sep
     for path in releases.release_files(config):
+        if not os.path.realpath(path).startswith(inside):
+            reporter.error(path, 1, 1, "this release file is a link to a file outside the project; presskit reads only files inside it", "release.outside")
+            continue
         if not releases.claim_slug(path, seen, reporter):
             continue
         name = os.path.relpath(path, config.root)

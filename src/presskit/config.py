@@ -94,6 +94,9 @@ def load(root: Path, reporter: Reporter) -> Config:
         elif key == "contacts":
             values["contacts"] = tuple(_contacts(value, path, _line_of(text, "[[tool.presskit.contacts]]".strip("[]")), reporter))
 
+    for key in ("releases_dir", "templates_dir"):  # read from, and templates run: never outside the project
+        if key in values and not (root / values[key]).resolve().is_relative_to(root.resolve()):
+            reporter.error(path, _line_of(text, key), 1, f"'{key}' must be a folder inside the project, not '{values.pop(key)}'", "config.folder")
     if "base_url" in values:
         try:
             urls.check(values["base_url"])
