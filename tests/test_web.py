@@ -127,6 +127,29 @@ def test_open_graph_and_twitter_card(samples):
     assert og["article:published_time"] == "2024-03-12T10:00:00+01:00"
 
 
+def test_listing_pages_carry_their_own_link_preview(samples):
+    """Shared on a social network or read by a search engine, a listing page is the newsroom's collection
+    of releases: Open Graph and Twitter tags, and a CollectionPage listing the releases in page order."""
+    tree = html.parse(str(samples / "en" / "index.html"))
+    og = {m.get("property"): m.get("content") for m in tree.xpath("//meta[@property]")}
+    tw = {m.get("name"): m.get("content") for m in tree.xpath("//meta[starts-with(@name, 'twitter:')]")}
+    assert og["og:type"] == "website" and og["og:locale"] == "en_US"
+    assert og["og:title"] == tw["twitter:title"] == tree.xpath("string(//h1)")
+    assert og["og:url"] == "https://presse.example.org/en/" == tree.xpath("//link[@rel='canonical']/@href")[0]
+    assert og["og:image"] == tw["twitter:image"] == "https://presse.example.org/logo.png"
+    assert og["og:site_name"] == "Région Occitanie" and tw["twitter:card"] == "summary"
+    assert og["og:description"] == tree.xpath("//meta[@name='description']/@content")[0] != ""
+    (script,) = tree.xpath("//script[@type='application/ld+json']")
+    page = json.loads(script.text)
+    assert (page["@type"], page["url"], page["inLanguage"]) == ("CollectionPage", "https://presse.example.org/en/", "en")
+    assert page["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://presse.example.org/logo.png"}
+    links = [a.get("href") for a in tree.xpath("//ol[@class='release-list']//h2/a")]
+    items = page["mainEntity"]["itemListElement"]
+    assert [item["position"] for item in items] == list(range(1, len(links) + 1)) and len(links) >= 2
+    assert [item["url"].removeprefix("https://presse.example.org/") for item in items] == [
+        link.removeprefix("../").removesuffix("index.html") for link in links]
+
+
 HOSTILE = """\
 title: 'Title </script><script>alert(1)</script> & "more"'
 date: 2024-01-15

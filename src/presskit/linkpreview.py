@@ -30,13 +30,24 @@ def og_locale(lang: str) -> str:
     return f"{parts[0].lower()}_{region}" if len(region) == 2 else parts[0].lower()
 
 
+def _organization(site: SiteView, with_logo: bool = False) -> dict:
+    organization = {"@type": "Organization", "name": site.organization, "url": site.base_url}
+    if with_logo and logo_url(site):
+        organization["logo"] = {"@type": "ImageObject", "url": logo_url(site)}
+    return organization
+
+
+def _script(data: dict) -> Markup:
+    """JSON-LD as the body of a <script type="application/ld+json">: no text can ever close it."""
+    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+    return Markup(text)  # noqa: S704 - JSON with every <, > and & escaped: inert inside <script>
+
+
 def news_article(view: ReleaseView, site: SiteView) -> dict:
     """The schema.org NewsArticle of a release, as a JSON-compatible dict."""
     release = view.release
-    organization = {"@type": "Organization", "name": site.organization, "url": site.base_url}
-    publisher = dict(organization)
-    if logo_url(site):
-        publisher["logo"] = {"@type": "ImageObject", "url": logo_url(site)}
+    organization = _organization(site)
+    publisher = _organization(site, with_logo=True)
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -67,8 +78,34 @@ def news_article(view: ReleaseView, site: SiteView) -> dict:
 
 def json_ld(view: ReleaseView, site: SiteView) -> Markup:
     """The NewsArticle as the body of a <script type="application/ld+json">: release text can never close it."""
-    text = json.dumps(news_article(view, site), ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
-    return Markup(text)  # noqa: S704 - JSON with every <, > and & escaped: inert inside <script>
+    return _script(news_article(view, site))
+
+
+def listing_json_ld(title: str, url: str, lang: str, views: list[ReleaseView], site: SiteView) -> Markup:
+    """A listing page as a schema.org CollectionPage whose main entity lists the releases it shows, in order."""
+    items = [{"@type": "ListItem", "position": number, "url": view.absolute(), "name": view.release.title}
+             for number, view in enumerate(views, 1)]  # fmt: skip
+    page = {"@context": "https://schema.org", "@type": "CollectionPage", "name": title, "url": url, "inLanguage": lang,
+            "publisher": _organization(site, with_logo=True), "mainEntity": {"@type": "ItemList", "itemListElement": items}}  # fmt: skip
+    return _script(page)
+
+
+def listing_tags(title: str, url: str, lang: str, site: SiteView) -> list[tuple[str, str, str]]:
+    """(attribute, name, content) of the Open Graph and Twitter card tags of a listing page."""
+    tags = [
+        ("property", "og:type", "website"),
+        ("property", "og:title", title),
+        ("property", "og:description", site.feed_description),
+        ("property", "og:url", url),
+        ("property", "og:site_name", site.organization),
+        ("property", "og:locale", og_locale(lang)),
+    ]
+    if logo_url(site):
+        tags += [("property", "og:image", logo_url(site)), ("property", "og:image:alt", site.organization)]
+    tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title), ("name", "twitter:description", site.feed_description)]
+    if logo_url(site):
+        tags += [("name", "twitter:image", logo_url(site)), ("name", "twitter:image:alt", site.organization)]
+    return tags
 
 
 def social_tags(view: ReleaseView, site: SiteView) -> list[tuple[str, str, str]]:

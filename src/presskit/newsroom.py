@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from presskit import language, tags, templates, urls
+from presskit import language, linkpreview, tags, templates, urls
 from presskit.renderers import RenderContext
 from presskit.staging import Staging
 from presskit.view import ReleaseView, language_name
@@ -134,6 +134,8 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
                 site_languages=[(code, language_name(code)) for code in langs],
                 tag_slug=tags.slug,
                 summary=summary_at(root),
+                social_tags=linkpreview.listing_tags(page.title, page.url, listing.lang, context.site),
+                json_ld=linkpreview.listing_json_ld(page.title, page.url, listing.lang, chunk, context.site),
             )
             staging.write(path, html)
             written.append(path)
