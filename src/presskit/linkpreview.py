@@ -1,4 +1,4 @@
-"""What sites and apps that link to a release read: schema.org NewsArticle JSON-LD, Open Graph and Twitter cards."""
+"""What sites and apps that link to a page read: schema.org JSON-LD, Open Graph and Twitter cards."""
 
 from __future__ import annotations
 
