@@ -34,9 +34,10 @@ def _label(lang: str, text: str, values: tuple[tuple[str, str], ...]) -> str:
     return typography.typeset(text.format(**dict(values)) if values else text, lang)
 
 
-def available() -> list[str]:
-    """Languages that have a data file."""
-    return sorted(p.name[:-5] for p in resources.files("presskit").joinpath("locales").iterdir() if p.name.endswith(".toml"))
+@functools.cache
+def available() -> tuple[str, ...]:
+    """Languages that have a data file (asked once for each release file: read once)."""
+    return tuple(sorted(p.name[:-5] for p in resources.files("presskit").joinpath("locales").iterdir() if p.name.endswith(".toml")))
 
 
 def base_language(lang: str) -> str:

@@ -11,7 +11,7 @@ from presskit import urls
 from presskit.view import ReleaseView, SiteView
 
 # Characters that could end a <script> element or start markup inside it, written as JSON escapes.
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def logo_url(site: SiteView) -> str:
@@ -37,9 +37,11 @@ def _organization(site: SiteView, with_logo: bool = False) -> dict:
     return organization
 
 
-def _script(data: dict) -> Markup:
+def _script(data: dict, indent: int | None = 1) -> Markup:
     """JSON-LD as the body of a <script type="application/ld+json">: no text can ever close it."""
-    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    for character, escape in _SCRIPT_SAFE:  # str.replace: str.translate with a table is ten times slower here
+        text = text.replace(character, escape)
     return Markup(text)  # noqa: S704 - JSON with every <, > and & escaped: inert inside <script>
 
 
@@ -87,7 +89,7 @@ def listing_json_ld(title: str, url: str, lang: str, views: list[ReleaseView], s
              for number, view in enumerate(views, 1)]  # fmt: skip
     page = {"@context": "https://schema.org", "@type": "CollectionPage", "name": title, "url": url, "inLanguage": lang,
             "publisher": _organization(site, with_logo=True), "mainEntity": {"@type": "ItemList", "itemListElement": items}}  # fmt: skip
-    return _script(page)
+    return _script(page, indent=None)  # compact: listings are remade by every build, and json's C encoder needs no indent
 
 
 def listing_tags(title: str, url: str, lang: str, site: SiteView) -> list[tuple[str, str, str]]:

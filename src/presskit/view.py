@@ -149,7 +149,12 @@ class ReleaseView:
 
     def absolute(self, path: str = "") -> str:
         """Absolute URL of a file in this release's folder (the page itself when path is empty)."""
-        return urls.absolute(self.config.base_url, f"{self.slug}/{path}")
+        return urls.absolute(self.config.base_url, f"{self.slug}/{path}") if path else self.url
+
+    @cached_property
+    def url(self) -> str:
+        """Absolute URL of the release's page (asked for by every listing, feed and sitemap entry)."""
+        return urls.absolute(self.config.base_url, f"{self.slug}/")
 
     def colon(self, label: str) -> str:
         """'Tél.' -> 'Tél.\u00a0:' in French, 'Tel.:' in English, '電話：' in Japanese."""
