@@ -86,6 +86,22 @@ def test_a_file_missing_from_the_published_folder_is_made_again(project: Path):
     assert run_presskit("build", "--verify", cwd=project).returncode == 0
 
 
+@pytest.mark.parametrize("damage", ["edited-index", "stray-file", "stray-file-in-a-release"])
+def test_a_published_folder_changed_by_hand_is_replaced_even_when_nothing_changed(project: Path, damage: str):
+    fresh = tree_digest(project / "out")
+    link = os.readlink(project / "out")
+    if damage == "edited-index":
+        (project / "out" / "index.html").write_text("TAMPERED")
+    elif damage == "stray-file":
+        (project / "out" / "notes.txt").write_text("left here by hand")
+    else:
+        (project / "out" / SLUGS[0] / "draft.pdf").write_bytes(b"%PDF-stray")
+    result = build(project)
+    assert rendered(result) == []
+    assert os.readlink(project / "out") != link
+    assert tree_digest(project / "out") == fresh
+
+
 def test_a_newsroom_file_that_changes_alone_is_published(project: Path):
     """Nothing to render, but the feed's date comes from SOURCE_DATE_EPOCH: a new build is published."""
     empty = make_project(project.parent / "empty", {})

@@ -117,7 +117,7 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         listing_pages = newsroom.write(views, staging, context)
         full_texts = feed.write(views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()})
         sitemap.write(views, listing_pages, staging, context)
-        if staging.linked_from is not None and manifest.digests(staging.site) == published.site:
+        if staging.linked_from is not None and manifest.same_newsroom(published, staging.site):
             return False  # nothing changed: the published build stays, untouched
         link_unchanged(staging, entries)
         for view in views:

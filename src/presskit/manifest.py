@@ -7,7 +7,6 @@ file systems) when its fingerprint is unchanged, and renders it again otherwise.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ class Published:
 
     folder: Path | None = None
     releases: dict[str, dict] = field(default_factory=dict)  # slug: {"fingerprint", "files", ...}
-    site: dict[str, str] = field(default_factory=dict)  # newsroom-level file: its SHA-256
+    site: tuple[str, ...] = ()  # the newsroom-level files: listings, feeds, sitemap, stylesheet, logo
 
 
 def read(staging: Staging) -> Published:
@@ -42,29 +41,41 @@ def read(staging: Staging) -> Published:
         data = json.loads(_path(staging.store, previous).read_bytes())
         if data.get("presskit") != __version__:
             return Published()
-        return Published(previous, dict(data["releases"]), dict(data.get("site", {})))
+        return Published(previous, dict(data["releases"]), tuple(data.get("site", ())))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Published()
 
 
 def write(staging: Staging, entries: dict[str, dict]) -> None:
     """Record what the new build folder holds (before it is published)."""
-    data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": digests(staging.site)}
+    data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": sorted(staging.site)}
     _path(staging.store, staging.folder).write_text(json.dumps(data, indent=0), encoding="utf-8")
 
 
-def digests(files: dict[str, bytes]) -> dict[str, str]:
-    """The SHA-256 of each staged newsroom-level file."""
-    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-
-
 def intact(published: Published, slugs: set[str]) -> bool:
-    """The published build holds exactly these releases, records its newsroom files, and still has
-    every file it records: a build that renders nothing may then keep it instead of making a new one."""
+    """The published build holds exactly these releases and exactly the files its manifest records, no
+    more and no fewer: a build that renders nothing may then keep it instead of making a new one."""
     if published.folder is None or not published.site or slugs != published.releases.keys():
         return False
-    names = [f"{slug}/{name}" for slug in slugs for name in published.releases[slug]["files"]] + list(published.site)
-    return all(os.path.isfile(published.folder / name) for name in names)
+    try:
+        expected = {f"{slug}/{name}" for slug in slugs for name in published.releases[slug]["files"]} | set(published.site)
+    except (KeyError, TypeError):  # a manifest edited by hand
+        return False
+    found = set()
+    for folder, _dirs, files in os.walk(published.folder):
+        where = os.path.relpath(folder, published.folder)
+        found.update(name if where == "." else f"{where}/{name}" for name in files)
+    return found == expected
+
+
+def same_newsroom(published: Published, files: dict[str, bytes]) -> bool:
+    """The staged newsroom-level files are, byte for byte, the ones in the published folder."""
+    if published.folder is None or files.keys() != set(published.site):
+        return False
+    try:
+        return all((published.folder / name).read_bytes() == data for name, data in files.items())
+    except OSError:
+        return False
 
 
 def files_of(folder: Path) -> list[str]:
