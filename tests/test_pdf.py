@@ -247,14 +247,17 @@ contacts:
 """
 
 
-def test_an_unknown_pdf_variant_is_a_diagnostic(tmp_path):
-    config = MINIMAL_CONFIG + 'pdf_variant = "pdf/x-4"\n'
-    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE_FR}, config)
+@pytest.mark.parametrize("setting, expected", [
+    ('pdf_variant = "pdf/x-4"', "unknown pdf_variant 'pdf/x-4'; use one of 'pdf/ua-1', 'pdf/a-3b', 'pdf/a-3u', 'pdf/a-3a' [config.pdf-variant]"),
+    ('logo = "assets/logo.png"', "logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged [config.logo]"),
+])  # fmt: skip
+def test_a_pdf_setting_presskit_cannot_use_is_a_diagnostic(tmp_path, setting, expected):
+    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE_FR}, MINIMAL_CONFIG + setting + "\n")
+    (project / "assets").mkdir()
+    (project / "assets" / "logo.png").write_text("<svg/>")  # not an image
     result = run_presskit("build", cwd=project)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        "pyproject.toml:5:1: error: unknown pdf_variant 'pdf/x-4'; use one of 'pdf/ua-1', 'pdf/a-3b', 'pdf/a-3u', "
-        "'pdf/a-3a' [config.pdf-variant]")
+    assert result.stderr.splitlines()[0] == f"pyproject.toml:5:1: error: {expected}"
     assert "Traceback" not in result.stderr
     assert not (project / "out").exists()
 
@@ -281,19 +284,6 @@ def test_without_noto_the_pdf_falls_back_to_dejavu(tmp_path):
     families = {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts}
     assert all(fonts.values()) and families and all(f.startswith("DejaVu") for f in families), families
     assert "Premier paragraphe\u00a0: il est archivé." in pdf_text(path)
-
-
-def test_a_logo_that_is_not_an_image_is_a_diagnostic(tmp_path):
-    config = MINIMAL_CONFIG + 'logo = "assets/logo.png"\n'
-    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE_FR}, config)
-    (project / "assets").mkdir()
-    (project / "assets" / "logo.png").write_text("<svg/>")
-    result = run_presskit("build", cwd=project)
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        "pyproject.toml:5:1: error: logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged "
-        "[config.logo]")
-    assert "Traceback" not in result.stderr
 
 
 def test_a_pdf_does_not_depend_on_what_its_process_rendered_before(tmp_path: Path):

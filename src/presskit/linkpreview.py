@@ -102,11 +102,12 @@ def listing_tags(title: str, url: str, lang: str, site: SiteView) -> list[tuple[
         ("property", "og:site_name", site.organization),
         ("property", "og:locale", og_locale(lang)),
     ]
-    if logo_url(site):
-        tags += [("property", "og:image", logo_url(site)), ("property", "og:image:alt", site.organization)]
+    logo = logo_url(site)
+    if logo:
+        tags += [("property", "og:image", logo), ("property", "og:image:alt", site.organization)]
     tags += [("name", "twitter:card", "summary"), ("name", "twitter:title", title), ("name", "twitter:description", site.feed_description)]
-    if logo_url(site):
-        tags += [("name", "twitter:image", logo_url(site)), ("name", "twitter:image:alt", site.organization)]
+    if logo:
+        tags += [("name", "twitter:image", logo), ("name", "twitter:image:alt", site.organization)]
     return tags
 
 

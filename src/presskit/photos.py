@@ -68,7 +68,7 @@ def inspect(path: Path, reference: str) -> ImageInfo:
                     raise PhotoError(f"photo '{reference}' is {width} x {height} pixels; the limit is {MAX_PIXELS:,} pixels")
                 # Read the whole file once, within the limits above: a truncated or corrupt file is refused here,
                 # with its line, rather than half-drawn in the PDF or crashing the Word writer.
-                _check_data(image, width, height)
+                _check_data(image)
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -78,7 +78,7 @@ def inspect(path: Path, reference: str) -> ImageInfo:
     return ImageInfo(path, width, height, FORMATS[kind])
 
 
-def _check_data(image: Image.Image, width: int, height: int) -> None:
+def _check_data(image: Image.Image) -> None:
     """Raise if the image data is truncated or damaged, at the least cost for each format.
 
     A JPEG is decoded at an eighth of its size: libjpeg still reads and decodes every scan of the file,
@@ -86,7 +86,7 @@ def _check_data(image: Image.Image, width: int, height: int) -> None:
     in full: a PNG's chunk CRCs can be right around compressed data that is not (checked by a test).
     """
     if image.format == "JPEG":
-        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+        image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
     image.load()
 
 
