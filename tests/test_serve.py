@@ -157,3 +157,23 @@ def test_serve_watches_photos_kept_outside_the_releases_folder(tmp_path: Path):
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_on_a_signal_even_when_started_with_sigint_ignored(tmp_path: Path, stop):
+    """A shell's background jobs, and some service managers, start programs with SIGINT ignored."""
+    project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"], cwd=project,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline() + process.stdout.readline()).group(1))
+        assert f"{SLUG}/" in fetch(port, "/")
+    finally:
+        process.send_signal(stop)
+        try:
+            assert process.wait(timeout=30) == 0
+        finally:
+            process.kill()

@@ -11,6 +11,7 @@ import html
 import json
 import os
 import queue
+import signal
 import threading
 import time
 from functools import partial
@@ -134,6 +135,19 @@ class _Stop:
         return any(event.is_set() for event in self.events)
 
 
+def _stop_on_signals() -> None:
+    """Ctrl+C (SIGINT) and SIGTERM stop the server cleanly, even when it was started from a script or a
+    service manager that ignores SIGINT (a shell does so for the jobs it puts in the background)."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers; serve() called from a thread stops some other way
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+
+
 def _watch(root: Path, photos: Callable[[], set[Path]], changes: queue.Queue, stop: threading.Event, restart: threading.Event) -> None:
     """Put a batch of changed paths on the queue whenever sources, templates, assets or configuration change.
 
@@ -221,6 +235,7 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     changes: queue.Queue = queue.Queue()
     watcher = threading.Thread(target=_watch, args=(root, lambda: photos, changes, stop, restart), daemon=True)
     watcher.start()
+    _stop_on_signals()
     try:
         while True:
             try:
