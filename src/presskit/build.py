@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, sitemap, templates, translations
+from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, renderpool, sitemap, templates, translations
 from presskit import config as project_config
 from presskit.archive import Source
 from presskit.diagnostics import Reporter
@@ -92,6 +92,10 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     reporter = Reporter(root)
     result = BuildResult(reporter)
     now = options.now or dt.datetime.now(dt.timezone.utc)
+    out = options.out or root / "out"
+    jobs = options.jobs or default_jobs()
+    if jobs > 1 and not (out.is_symlink() or out.exists()):
+        renderpool.start_server()  # a first build renders everything: the workers get ready meanwhile
     config, sources = load_project(root, reporter, options.base_url, now)
     result.checked = len(sources)
     result.photos = {photo.source for source in sources for photo in source.release.photos}
@@ -103,7 +107,7 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     result.held = [s.release.slug for s in sources if s.release.slug not in published]
     languages = tuple(sorted({s.release.lang for s in public}))
     views = release_views([s.release for s in public], config)
-    pool = RenderPool(config, options.jobs or default_jobs(), languages)
+    pool = RenderPool(config, jobs, languages)
 
     def fill_newsroom(staging: Staging) -> bool:
         published = manifest.read(staging)
@@ -125,7 +129,6 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         manifest.write(staging, entries)
         return True
 
-    out = options.out or root / "out"
     if not write_atomically(out, root, reporter, fill_newsroom, incremental=True):
         return result
 

@@ -6,10 +6,9 @@ the feed), in the order the releases were given, whatever order the workers fini
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 import threading
@@ -94,13 +93,21 @@ def _import_renderers() -> None:
         renderers.get(fmt)
 
 
-@functools.cache
-def _malloc_trim():
-    """glibc's malloc_trim, or a no-op where the C library has none."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError):  # pragma: no cover - not glibc
-        return lambda pad: 0
+# What a fork server imports before it forks any worker: the renderers, and what a worker unpickles.
+_PRELOAD = ["presskit.cli", "presskit.renderpool", *(module.partition(":")[0] for module in renderers.REGISTRY.values())]
+_server_started = False
+
+
+def start_server() -> None:
+    """Start, in the background, the fork server the workers of a large build will come from.
+
+    It is a fresh process that imports WeasyPrint and python-docx on another core while this one reads
+    the releases (about half a second each, serial otherwise); this process then never imports them.
+    """
+    global _server_started
+    multiprocessing.set_forkserver_preload(_PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+    _server_started = True
 
 
 def _start(config: Config, languages: tuple[str, ...]) -> None:
@@ -117,10 +124,10 @@ def _render(view: ReleaseView, staging: Staging) -> Rendered:
         return _worker.render(view, staging)
     finally:
         # A WeasyPrint document is a web of cycles that holds its fonts: a Japanese release's CJK faces
-        # are 40 MB. Collected now, they do not add up with the next release's (costs nothing measurable);
-        # the freed heap is then handed back to the system (about 1.6 ms, 40 MB less per worker).
+        # are 40 MB. Collected now, they do not add up with the next release's. (Handing the freed heap
+        # back to the system as well, with malloc_trim, lowered no peak and cost 2 ms of page faults a
+        # release when the next document took the memory back: measured, and dropped.)
         gc.collect()
-        _malloc_trim()(0)
 
 
 def default_jobs() -> int:
@@ -160,14 +167,16 @@ class RenderPool:
             return {v.slug: results[v.slug] for v in items}
         # Workers are replaced after RENDERS_PER_WORKER releases: WeasyPrint's memory grows by about
         # 0.3 MB per document and is not given back, which would put a 1,000-release build over 400 MB.
-        # fork starts them warm from this process, which imports the renderers once, first; a process
-        # that has threads (serve) starts them from a fork server that preloads the renderers instead.
-        if threading.active_count() == 1:
+        # They start warm, with the renderers imported: forked from the fork server when one was started
+        # (start_server) or when this process has threads (serve: forking a threaded process is unsafe),
+        # else forked from this process, which imports the renderers once, first.
+        if _server_started or threading.active_count() > 1:
+            if not _server_started:
+                start_server()
+            context = multiprocessing.get_context("forkserver")
+        else:
             context = multiprocessing.get_context("fork")
             _import_renderers()
-        else:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([module.partition(":")[0] for module in renderers.REGISTRY.values()])
         size = workers * RENDERS_PER_WORKER
         for first in range(0, len(items), size):
             batch = items[first : first + size]
