@@ -50,11 +50,9 @@ class DocxRenderer:
     format = "docx"
 
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
-        document = _reference_document(context.config)
-        writer = _Writer(document)
         release = view.release
-
-        _header_footer(document, context.site.organization, release.label, context.config.logo, view.notices)
+        document = _reference_document(context.config, context.site.organization, release.label, view.notices)
+        writer = _Writer(document)
         for notice in view.notices:
             writer.paragraph(notice, "Notice")
         writer.paragraph(release.label, "Release Label")
@@ -141,26 +139,36 @@ def _ensure_styles(document) -> None:
             font.color.rgb = spec["color"]
 
 
-# The reference document with presskit's styles added, saved once per process, and the id of each
-# style name in it: python-docx scans every style (hundreds) to add a style or to style a paragraph,
-# which made the Word file cost a third of the PDF; the result is the same, byte for byte.
+# The reference document with presskit's styles added and the page's header and footer made, saved once
+# per process for each header (organization, label, logo, notices), and the id of each style name in it:
+# python-docx scans every style (hundreds) to add a style or to style a paragraph, which made the Word
+# file cost a third of the PDF. The result is the same as making them for each release.
 _PREPARED: dict[tuple, tuple[bytes, dict]] = {}
+PREPARED_LIMIT = 16  # headers kept: a label per language, and embargoed copies' notices
 
 
-def _reference_document(config):
-    """A fresh document made from the (prepared) reference document."""
-    path = templates.theme_file(config, "reference.docx")
+def _stamp(path: Path | None) -> tuple:
+    if path is None:
+        return ()
     info = path.stat()
-    key = (str(path), info.st_mtime_ns, info.st_size)
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+def _reference_document(config, organization: str, label: str, notices: tuple[str, ...]):
+    """A fresh document made from the (prepared) reference document, its header and footer made."""
+    path = templates.theme_file(config, "reference.docx")
+    key = (_stamp(path), organization, label, _stamp(config.logo), notices)
     if key not in _PREPARED:
         try:
             document = docx.Document(str(path))
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
             raise RenderError(f"DOCX: {path} is not a Word document presskit can build on ({exc})") from None
         _ensure_styles(document)
+        _header_footer(document, organization, label, config.logo, notices)
         buffer = io.BytesIO()
         document.save(buffer)
-        _PREPARED.clear()
+        if len(_PREPARED) >= PREPARED_LIMIT:
+            _PREPARED.pop(next(iter(_PREPARED)))
         _PREPARED[key] = (buffer.getvalue(), {})
     blob, style_ids = _PREPARED[key]
     document = docx.Document(io.BytesIO(blob))
@@ -352,7 +360,7 @@ def _header_footer(document, organization: str, label: str, logo: Path | None, n
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     header = section.header.paragraphs[0]
-    header.style = document.styles["Header"]
+    header.style = "Header"
     header.text = ""
     if logo is not None:
         header.add_run().add_picture(str(logo), height=Cm(1.1))
@@ -365,7 +373,7 @@ def _header_footer(document, organization: str, label: str, logo: Path | None, n
         run.bold = True
         run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
     footer = section.footer.paragraphs[0]
-    footer.style = document.styles["Footer"]
+    footer.style = "Footer"
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run(f"{organization} · ")
     _field(footer, "PAGE")
