@@ -181,3 +181,12 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
     feed = read_feed(tmp_path / "out" / "feed.xml")
     assert not feed.bozo and feed.entries == []
     assert tree_digest(tmp_path / "out").keys() == {"index.html", "feed.xml", "atom.xml", "newsroom.css", "sitemap.xml", "robots.txt"}
+
+
+def test_the_build_folder_is_made_durable_by_one_syncfs_on_linux(tmp_path):
+    """Publishing flushes the new build with syncfs(2) (one call, not an fsync per file): on Linux the
+    call must be found and succeed, or every build falls back to the slower file-by-file fsync."""
+    from presskit.staging import _syncfs
+
+    (tmp_path / "file").write_bytes(b"x")
+    assert _syncfs(tmp_path) is True

@@ -231,3 +231,23 @@ def test_a_broken_reference_docx_is_a_diagnostic(tmp_path):
     assert error.startswith("releases/2024-01-15-good.yaml:1:1: error: DOCX: ")
     assert "reference.docx is not a Word document presskit can build on" in error
     assert error.endswith("[render.docx]")
+
+
+def test_the_package_is_zipped_with_the_files_python_docx_itself_saves(samples):
+    """presskit zips the package's parts itself (once, reproducibly): the same files, in the same order
+    and with the same bytes as python-docx's own save() of the same document."""
+    import io
+    import zipfile
+
+    from presskit.renderers.docx import _members
+
+    for slug in SLUGS:
+        document = document_of(samples, slug)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        with zipfile.ZipFile(buffer) as saved:
+            expected = [(item.filename, saved.read(item.filename)) for item in saved.infolist()]
+        assert _members(document_of(samples, slug)) == expected
+        with zipfile.ZipFile(samples / slug / f"{slug}.docx") as published:
+            assert [item.filename for item in published.infolist()] == [name for name, _ in expected]
+            assert {item.date_time for item in published.infolist()} == {published.infolist()[0].date_time}
