@@ -44,6 +44,11 @@ def locate(reference: str, release_dir: Path, root: Path) -> Path:
     return real
 
 
+# Photo files this process has read whole, by identity and version: a photo many releases use (a portrait,
+# a logo) is decoded once per build, not once per release; a file changed in any way is read again.
+_CHECKED: dict[tuple, tuple[int, int, str]] = {}
+
+
 def inspect(path: Path, reference: str) -> ImageInfo:
     """Check that the file is a regular, readable image of sane size; return its dimensions and type."""
     try:
@@ -56,6 +61,10 @@ def inspect(path: Path, reference: str) -> ImageInfo:
         raise PhotoError(f"photo '{reference}' is not a regular file")
     if info.st_size > MAX_BYTES:
         raise PhotoError(f"photo '{reference}' is {info.st_size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB")
+    version = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    if version in _CHECKED:
+        width, height, kind = _CHECKED[version]
+        return ImageInfo(path, width, height, FORMATS[kind])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -75,6 +84,7 @@ def inspect(path: Path, reference: str) -> ImageInfo:
         raise PhotoError(f"photo '{reference}' declares too many pixels (limit {MAX_PIXELS:,})") from None
     except (OSError, ValueError, SyntaxError, EOFError, struct.error):
         raise PhotoError(f"photo '{reference}' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged") from None
+    _CHECKED[version] = (width, height, kind)
     return ImageInfo(path, width, height, FORMATS[kind])
 
 

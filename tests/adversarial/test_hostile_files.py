@@ -122,3 +122,22 @@ def test_unsafe_photo_is_refused(project_copy: Path, tmp_path: Path, case: str):
     write(project_copy, _release(reference))
     expected = f"{P}:5:11: error: {CASES[case]} [release.photo]"
     assert build_refused(project_copy, expected) == [expected]
+
+
+def test_a_photo_damaged_after_it_was_checked_is_read_again_and_refused(tmp_path):
+    """Photos are decoded once per process and version of the file (a portrait used by many releases is
+    read once): overwriting one with damaged bytes of the same size, its modification time put back, is
+    still noticed (its change time moved), as `serve` would need after an edit."""
+    from presskit.photos import PhotoError, inspect
+
+    path = tmp_path / "portrait.png"
+    Image.effect_noise((64, 64), 50).convert("RGB").save(path)
+    assert inspect(path, "portrait.png").width == 64
+    assert inspect(path, "portrait.png").height == 64  # the second look is the remembered one
+    data = path.read_bytes()
+    before = os.stat(path)
+    path.write_bytes(data[: len(data) // 2] + bytes(len(data) - len(data) // 2))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(PhotoError, match="or it is damaged"):
+        inspect(path, "portrait.png")
