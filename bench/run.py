@@ -227,7 +227,6 @@ def seed_build(project: Path) -> None:
     for real, and every other release's files are hard links to the rendered one of the same sample,
     recorded in the manifest under the release's own fingerprint, as presskit records a release it rendered."""
     sys.path.insert(0, str(REPO / "src"))
-    from presskit import archive, manifest
     from presskit.build import _release_fingerprint, _site_fingerprint, load_project, release_views
     from presskit.diagnostics import Reporter
 

@@ -190,3 +190,13 @@ def test_the_build_folder_is_made_durable_by_one_syncfs_on_linux(tmp_path):
 
     (tmp_path / "file").write_bytes(b"x")
     assert _syncfs(tmp_path) is True
+
+
+def test_the_fork_server_preloads_every_renderer_module():
+    """The workers' fork server is started before the renderers' registry is imported (warmstart), so
+    its list of modules is written out: it must name every renderer, or workers would import it per start."""
+    from presskit import renderers, warmstart
+
+    modules = {entry.partition(":")[0] for entry in renderers.REGISTRY.values()}
+    assert modules <= set(warmstart.PRELOAD)
+    assert "presskit.renderpool" in warmstart.PRELOAD

@@ -27,7 +27,7 @@ FRENCH = [
     f"«{NNBSP}La recherche publique n’est jamais aussi utile",
     f"Pour toute question{NBSP}: écrivez à",
     f"recherche@example.org{NNBSP}!",  # the address itself untouched
-    f"Contact presse",
+    "Contact presse",
 ]
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, renderpool, sitemap, templates, translations
+from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, sitemap, templates, translations, warmstart
 from presskit import config as project_config
 from presskit.archive import Source
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
 from presskit.progress import Silent
-from presskit.renderpool import RenderPool, default_jobs
+from presskit.renderpool import RenderPool
 from presskit.staging import Staging, StagingError
 from presskit.view import ReleaseView, SiteView
 
@@ -93,9 +93,8 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     result = BuildResult(reporter)
     now = options.now or dt.datetime.now(dt.timezone.utc)
     out = options.out or root / "out"
-    jobs = options.jobs or default_jobs()
-    if jobs > 1 and not (out.is_symlink() or out.exists()):
-        renderpool.start_server()  # a first build renders everything: the workers get ready meanwhile
+    jobs = options.jobs or warmstart.default_jobs()
+    warmstart.for_first_build(out, jobs)  # the workers get ready while the releases are read
     config, sources = load_project(root, reporter, options.base_url, now)
     result.checked = len(sources)
     result.photos = {photo.source for source in sources for photo in source.release.photos}

@@ -85,6 +85,10 @@ def build(embargoed, verify, out, drafts, now, base_url, jobs, quiet, verbose, p
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
+    from presskit import warmstart
+
+    if not verify:  # first, before the imports below: the workers' imports overlap everything until rendering
+        warmstart.for_first_build(out or project / "out", jobs)
     from presskit import progress
     from presskit.build import BuildOptions
     from presskit.build import build as run_build

@@ -9,8 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-import datetime as dt
-import html
 import os
 from dataclasses import dataclass
 

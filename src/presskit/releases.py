@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from presskit import dateline, language, markup, photos, translations, typography, urls, yamlsource
+from presskit import dateline, language, markup, photos, typography, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link, Photo, Release
 from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import multiprocessing.forkserver
-import os
 import shutil
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,7 +17,7 @@ from typing import Callable
 
 import jinja2
 
-from presskit import fragments, renderers, templates
+from presskit import fragments, renderers, templates, warmstart
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
 from presskit.staging import Staging
@@ -93,23 +91,6 @@ def _import_renderers() -> None:
         renderers.get(fmt)
 
 
-# What a fork server imports before it forks any worker: the renderers, and what a worker unpickles.
-_PRELOAD = ["presskit.cli", "presskit.renderpool", *(module.partition(":")[0] for module in renderers.REGISTRY.values())]
-_server_started = False
-
-
-def start_server() -> None:
-    """Start, in the background, the fork server the workers of a large build will come from.
-
-    It is a fresh process that imports WeasyPrint and python-docx on another core while this one reads
-    the releases (about half a second each, serial otherwise); this process then never imports them.
-    """
-    global _server_started
-    multiprocessing.set_forkserver_preload(_PRELOAD)
-    multiprocessing.forkserver.ensure_running()
-    _server_started = True
-
-
 def _start(config: Config, languages: tuple[str, ...]) -> None:
     global _worker
     _worker = _Renderer(config, languages)
@@ -131,14 +112,6 @@ def _render(view: ReleaseView, staging: Staging) -> Rendered:
         # cost page faults when the next document took the memory back: measured, and dropped.)
         gc.collect()
         gc.freeze()
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class RenderPool:
@@ -171,11 +144,11 @@ class RenderPool:
         # Workers are replaced after RENDERS_PER_WORKER releases: WeasyPrint's memory grows by about
         # 0.3 MB per document and is not given back, which would put a 1,000-release build over 400 MB.
         # They start warm, with the renderers imported: forked from the fork server when one was started
-        # (start_server) or when this process has threads (serve: forking a threaded process is unsafe),
+        # (warmstart) or when this process has threads (serve: forking a threaded process is unsafe),
         # else forked from this process, which imports the renderers once, first.
-        if _server_started or threading.active_count() > 1:
-            if not _server_started:
-                start_server()
+        if warmstart.started() or threading.active_count() > 1:
+            if not warmstart.started():
+                warmstart.start()
             context = multiprocessing.get_context("forkserver")
         else:
             context = multiprocessing.get_context("fork")
