@@ -9,7 +9,8 @@ from pathlib import Path
 
 # What the fork server imports before it forks any worker: the renderers (see renderers.REGISTRY) and
 # what a worker unpickles. Kept here, without importing them, so that it starts within 50 ms.
-PRELOAD = ["presskit.cli", "presskit.renderpool", "presskit.renderers.pdf", "presskit.renderers.docx", "presskit.renderers.html"]
+PRELOAD = ["presskit.cli", "presskit.renderpool", "presskit.renderers.pdf", "presskit.renderers.docx", "presskit.renderers.html",
+           "presskit.serverexit"]
 _started = False
 
 
