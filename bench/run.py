@@ -72,6 +72,25 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
+def _become_subreaper() -> None:
+    """Have the processes a command leaves behind (presskit's fork server, which forks the workers of a
+    first build) handed to this process when the command exits, so that their CPU time can be counted."""
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise SystemExit("bench: prctl(PR_SET_CHILD_SUBREAPER) failed: the CPU times would miss the workers")
+
+
+def _reap_orphans() -> None:
+    """Wait for every descendant that outlived the command: RUSAGE_CHILDREN then includes it and its workers."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def measure(args: list[str], cwd: Path, memory: bool = True) -> dict:
     """Run one command; its wall time, the peak memory of its process tree, and its own largest RSS.
 
@@ -96,6 +115,7 @@ def measure(args: list[str], cwd: Path, memory: bool = True) -> dict:
         sampler.start()
     out, err = process.communicate()
     wall = time.perf_counter() - started
+    _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process and the workers it waited for
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
@@ -294,6 +314,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json")
     parser.add_argument("--scratch", type=Path, default=REPO / "bench" / "results", help="where the generated projects live (default: bench/results/)")
     options = parser.parse_args()
+    _become_subreaper()
     cores = len(os.sched_getaffinity(0))
     sizes = sorted({int(s) for s in options.sizes.split(",")} | {options.large})
     rows: list[dict] = []

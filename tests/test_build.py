@@ -200,3 +200,15 @@ def test_the_fork_server_preloads_every_renderer_module():
     modules = {entry.partition(":")[0] for entry in renderers.REGISTRY.values()}
     assert modules <= set(warmstart.PRELOAD)
     assert "presskit.renderpool" in warmstart.PRELOAD
+
+
+def test_a_worker_measures_its_resident_memory_to_decide_on_trimming():
+    """Workers give freed memory back to the system only above renderpool.TRIM_ABOVE resident bytes:
+    the measure must be this process's real resident size (VmRSS), or the decision would be blind."""
+    from presskit.renderpool import TRIM_ABOVE, _resident_bytes
+
+    status = Path("/proc/self/status").read_text()
+    vm_rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024
+    measured = _resident_bytes()
+    assert 0 < measured < TRIM_ABOVE * 20
+    assert abs(measured - vm_rss) < 8 * 2**20
