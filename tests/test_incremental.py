@@ -124,6 +124,32 @@ def test_editing_one_release_renders_exactly_that_one(project: Path):
     assert rendered(build(project)) == []
 
 
+BACKGROUND = """
+import sys
+from presskit.cli import main
+try:
+    main(["build", "--jobs", "2", "--verbose"])
+except SystemExit as exc:
+    print("exit", exc.code, "weasyprint-here", "weasyprint" in sys.modules)
+"""
+
+
+def test_one_edited_release_is_rendered_by_another_process_while_the_listings_are_made(project: Path):
+    """With cores to spare, the one release to render is rendered by a separate process (which imports
+    WeasyPrint itself) while this one links the others and writes the listings: the result is the same
+    as a fresh build's, and this process never imports WeasyPrint."""
+    source = project / "releases" / f"{SLUGS[1]}.yaml"
+    source.write_text(source.read_text().replace("Release two", "Release two, retitled"))
+    result = subprocess.run([sys.executable, "-c", BACKGROUND], cwd=project, capture_output=True, text=True, timeout=300)
+    assert result.stdout.split()[-4:] == ["exit", "0", "weasyprint-here", "False"], result.stdout + result.stderr
+    assert "presskit: built 3 releases (1 rendered, 2 unchanged)" in result.stdout
+    assert rendered(result) == [SLUGS[1]]
+    assert "Release two, retitled" in (project / "out" / "index.html").read_text()
+    assert "Release two, retitled" in (project / "out" / SLUGS[1] / "index.html").read_text()
+    verify = run_presskit("build", "--verify", cwd=project)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def test_editing_a_template_renders_every_release(project: Path):
     (project / "templates").mkdir()
     (project / "templates" / "pdf.css").write_text("h1 { color: #123456; }\n")

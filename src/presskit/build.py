@@ -110,14 +110,15 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
 
     def fill_newsroom(staging: Staging) -> bool:
         published = manifest.read(staging)
-        entries = render_changed(public, views, staging, published, pool, config, languages, progress, result)
+        context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
+        entries, listing_pages = render_changed(public, views, staging, published, pool, context, progress, result)
         result.published = [view.slug for view in views if view.slug in entries]
         if reporter.errors:
             return False
-        context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
         for view in views:
             fragments.recall(view, entries[view.slug].get("fragments"))
-        listing_pages = newsroom.write(views, staging, context)
+        if listing_pages is None:
+            listing_pages = newsroom.write(views, staging, context)
         full_texts = feed.write(views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()})
         sitemap.write(views, listing_pages, staging, context)
         if staging.linked_from is not None and manifest.same_newsroom(published, staging.site):
@@ -162,13 +163,14 @@ def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
 
 
 def render_changed(public: list[Source], views: list[ReleaseView], staging: Staging, published: manifest.Published,
-                   pool: RenderPool, config: Config, languages: tuple[str, ...], progress, result: BuildResult) -> dict[str, dict]:  # fmt: skip
-    """Render the releases that changed, reuse the others; the new manifest's entries.
+                   pool: RenderPool, context: renderers.RenderContext, progress, result: BuildResult) -> tuple[dict[str, dict], list | None]:  # fmt: skip
+    """Render the releases that changed, reuse the others; the new manifest's entries, and the listing
+    pages when they could be written while a release was rendering on another core (else None).
 
     Unchanged releases are linked from the published build; when nothing changed at all, linking waits
     (staging.linked_from) until the newsroom files show whether there is anything new to publish.
     """
-    site = _site_fingerprint(config, languages)
+    site = _site_fingerprint(context.config, context.languages)
     fingerprints = {view.slug: _release_fingerprint(source, view, site) for source, view in zip(public, views, strict=True)}
     unchanged = {}
     for view in views:
@@ -179,30 +181,44 @@ def render_changed(public: list[Source], views: list[ReleaseView], staging: Stag
     if len(unchanged) == len(views) and manifest.intact(published, set(unchanged)):
         staging.linked_from = published.folder
         entries.update(unchanged)
-    else:
-        for slug, old in unchanged.items():
-            if manifest.reuse(published.folder, slug, old["files"], staging):
-                entries[slug] = old
-    todo = [view for view in views if view.slug not in entries]
-    for slug in entries:
-        result.reused.append(slug)
+        unchanged = {}
+    changed = [view for view in views if view.slug not in entries and view.slug not in unchanged]
+    for slug in [*entries, *unchanged]:
         progress.reused(slug)
+    listing_pages = None
+    outcomes = {}
     try:
-        outcomes = pool.render(
-            todo,
-            staging,
-            started=lambda: progress.start(len(todo), len(result.reused)),
-            done=lambda slug, rendered: progress.rendered(slug, rendered.ok),
-        )
+        started = lambda: progress.start(len(changed), len(views) - len(changed))  # noqa: E731
+        done = lambda slug, rendered: progress.rendered(slug, rendered.ok)  # noqa: E731
+        with pool.start(changed, staging, started, done) as rendering:
+            # Linking the unchanged releases, and the listings when the release renders on another core,
+            # are done meanwhile.
+            lost = []
+            for view in views:
+                if view.slug in unchanged:
+                    if manifest.reuse(published.folder, view.slug, unchanged[view.slug]["files"], staging):
+                        entries[view.slug] = unchanged[view.slug]
+                    else:
+                        lost.append(view)  # a file of the published build went missing: render it again
+            if rendering.pending and not lost:
+                for view in views:
+                    if view.slug in entries:
+                        fragments.recall(view, entries[view.slug].get("fragments"))
+                listing_pages = newsroom.write(views, staging, context)
+            outcomes = rendering.results()
+        outcomes.update(pool.render(lost, staging, done=done))
     finally:
         progress.finish()
-    for view in todo:
-        outcome = outcomes[view.slug]
+    result.reused.extend(slug for slug in entries)
+    for view in views:
+        outcome = outcomes.get(view.slug)
+        if outcome is None:
+            continue
         result.reporter.extend(outcome.diagnostics)
         if outcome.ok:
             entries[view.slug] = {"fingerprint": fingerprints[view.slug], "files": manifest.files_of(staging.folder / view.slug), "fragments": outcome.texts}
             result.rendered.append(view.slug)
-    return entries
+    return entries, listing_pages
 
 
 def link_unchanged(staging: Staging, entries: dict[str, dict]) -> None:

@@ -1,7 +1,9 @@
 """Rendering releases on every core: a pool of worker processes, each importing WeasyPrint once.
 
 Every result comes back as data (the release's diagnostics, and its typeset texts for the index and
-the feed), in the order the releases were given, whatever order the workers finish in. One release, or `jobs=1`, is rendered in this process.
+the feed), in the order the releases were given, whatever order the workers finish in. With `jobs=1`, or
+one release under serve, it is rendered in this process; one release in a `presskit build` is rendered by
+one process in the background while the build goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import gc
 import os
 import multiprocessing
 import shutil
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -157,8 +160,31 @@ class RenderPool:
         done: Callable[[str, Rendered], None] = lambda slug, rendered: None,
     ) -> dict[str, Rendered]:
         """Render every release; `started` runs once work is under way, `done` after each release."""
-        results: dict[str, Rendered] = {}
+        with self.start(items, staging, started, done) as rendering:
+            return rendering.results()
+
+    def start(
+        self,
+        items: list[ReleaseView],
+        staging: Staging,
+        started: Callable[[], None] = lambda: None,
+        done: Callable[[str, Rendered], None] = lambda slug, rendered: None,
+    ) -> "Rendering":
+        """Start rendering; the Rendering's results() gives every release's outcome.
+
+        A single release, when this process has not imported the renderers and will not live on (a
+        `presskit build`: no threads) and there is a core to spare, is rendered by one process in the
+        background (it imports WeasyPrint itself, about half a second): this process goes on with the
+        listings meanwhile. `serve` (threads) renders it itself and so keeps the renderers warm for the
+        next edit. Otherwise every release is rendered before start() returns.
+        """
         workers = min(self.jobs, len(items))
+        if len(items) == 1 and self.jobs > 1 and not _renderers_imported() and threading.active_count() == 1:
+            executor = ProcessPoolExecutor(1, mp_context=self._context(warm=False), initializer=_start, initargs=(self.config, self.languages))
+            rendering = Rendering(self, done, executor, {executor.submit(_render, items[0], staging): items[0]})
+            started()
+            return rendering
+        results: dict[str, Rendered] = {}
         if workers <= 1:
             if items and self._local is None:
                 self._local = _Renderer(self.config, self.languages)
@@ -166,40 +192,85 @@ class RenderPool:
             for view in items:
                 results[view.slug] = self._local.render(view, staging)
                 done(view.slug, results[view.slug])
-            return {v.slug: results[v.slug] for v in items}
+            return Rendering(self, done, finished={v.slug: results[v.slug] for v in items})
         # Workers are replaced after RENDERS_PER_WORKER releases: WeasyPrint's memory grows by about
         # 0.3 MB per document and is not given back, which would put a 1,000-release build over 400 MB.
-        # They start warm, with the renderers imported: forked from the fork server when one was started
-        # (warmstart) or when this process has threads (serve: forking a threaded process is unsafe),
-        # else forked from this process, which imports the renderers once, first.
-        if warmstart.started() or threading.active_count() > 1:
-            if not warmstart.started():
-                warmstart.start()
-            context = multiprocessing.get_context("forkserver")
-        else:
-            context = multiprocessing.get_context("fork")
-            _import_renderers()
+        context = self._context(warm=True)
         size = workers * RENDERS_PER_WORKER
         for first in range(0, len(items), size):
             batch = items[first : first + size]
-            with ProcessPoolExecutor(min(workers, len(batch)), mp_context=context, initializer=_start, initargs=(self.config, self.languages)) as pool:
-                futures = {pool.submit(_render, view, staging): view for view in batch}
+            executor = ProcessPoolExecutor(min(workers, len(batch)), mp_context=context, initializer=_start, initargs=(self.config, self.languages))
+            with Rendering(self, done, executor, {executor.submit(_render, view, staging): view for view in batch}) as rendering:
                 if first == 0:
                     started()
-                for future in as_completed(futures):
-                    release = futures[future].release
-                    try:
-                        results[release.slug] = future.result()
-                    except BrokenProcessPool:
-                        results[release.slug] = self._crash(release, "a rendering process stopped unexpectedly (out of memory?)")
-                    except OSError:
-                        raise  # the output cannot be written: the build stops and reports it once
-                    except Exception as exc:  # noqa: BLE001 - a bug in one release must not hide the others' results
-                        results[release.slug] = self._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")
-                    done(release.slug, results[release.slug])
-        return {v.slug: results[v.slug] for v in items}
+                results.update(rendering.results())
+        return Rendering(self, done, finished={v.slug: results[v.slug] for v in items})
+
+    def _context(self, warm: bool):
+        """How workers start. From the fork server when one was started (warmstart) or when this process
+        has threads (serve: forking a threaded process is unsafe), with the renderers imported; else forked
+        from this process, which first imports the renderers once when `warm` (so that they are shared)."""
+        if warmstart.started() or threading.active_count() > 1:
+            if not warmstart.started():
+                warmstart.start()
+            return multiprocessing.get_context("forkserver")
+        if warm:
+            _import_renderers()
+        return multiprocessing.get_context("fork")
 
     def _crash(self, release: Release, message: str) -> Rendered:
         reporter = Reporter(self.config.root)
         reporter.error(release.source, 1, 1, message, "render")
         return Rendered(reporter.items)
+
+
+class Rendering:
+    """Releases being rendered, or already rendered: results() waits for them, in the order given."""
+
+    def __init__(self, pool: RenderPool, done: Callable[[str, Rendered], None], executor: ProcessPoolExecutor | None = None,
+                 futures: dict | None = None, finished: dict[str, Rendered] | None = None):  # fmt: skip
+        self._pool = pool
+        self._done = done
+        self._executor = executor
+        self._futures = futures or {}
+        self._finished = finished
+
+    @property
+    def pending(self) -> bool:
+        """Whether releases are still being rendered in the background."""
+        return self._finished is None
+
+    def results(self) -> dict[str, Rendered]:
+        """Every release's outcome; a worker's crash or bug becomes that release's error, never an exception."""
+        if self._finished is None:
+            results: dict[str, Rendered] = {}
+            for future in as_completed(self._futures):
+                release = self._futures[future].release
+                try:
+                    results[release.slug] = future.result()
+                except BrokenProcessPool:
+                    results[release.slug] = self._pool._crash(release, "a rendering process stopped unexpectedly (out of memory?)")
+                except OSError:
+                    raise  # the output cannot be written: the build stops and reports it once
+                except Exception as exc:  # noqa: BLE001 - a bug in one release must not hide the others' results
+                    results[release.slug] = self._pool._crash(release, f"rendering failed: {type(exc).__name__}: {exc}")
+                self._done(release.slug, results[release.slug])
+            self._finished = {view.slug: results[view.slug] for view in self._futures.values()}
+        return self._finished
+
+    def __enter__(self) -> "Rendering":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Stop the workers: at once after a failure, after the last release otherwise."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=exc[0] is not None)
+            self._executor = None
+
+
+def _renderers_imported() -> bool:
+    """Whether this process has imported every renderer (serve, after its first build)."""
+    return all(REGISTRY_MODULES[fmt] in sys.modules for fmt in renderers.REGISTRY)
+
+
+REGISTRY_MODULES = {fmt: target.partition(":")[0] for fmt, target in renderers.REGISTRY.items()}
