@@ -197,8 +197,8 @@ def test_the_fork_server_preloads_every_renderer_module():
     its list of modules is written out: it must name every renderer, or workers would import it per start."""
     from presskit import renderers, warmstart
 
-    modules = {entry.partition(":")[0] for entry in renderers.REGISTRY.values()}
-    assert modules <= set(warmstart.PRELOAD)
+    assert set(renderers.modules()) <= set(warmstart.PRELOAD)
+    assert len(renderers.modules()) == len(renderers.REGISTRY) == 3
     assert "presskit.renderpool" in warmstart.PRELOAD
 
 

@@ -111,14 +111,20 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     def fill_newsroom(staging: Staging) -> bool:
         published = manifest.read(staging)
         context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
-        entries, listing_pages = render_changed(public, views, staging, published, pool, context, progress, result)
+
+        def listings(entries: dict[str, dict]) -> list:
+            """The listing pages, with the kept texts of the releases in `entries`."""
+            for view in views:
+                if view.slug in entries:
+                    fragments.recall(view, entries[view.slug].get("fragments"))
+            return newsroom.write(views, staging, context)
+
+        entries, listing_pages = render_changed(public, views, staging, published, pool, context, progress, result, meanwhile=listings)
         result.published = [view.slug for view in views if view.slug in entries]
         if reporter.errors:
             return False
-        for view in views:
-            fragments.recall(view, entries[view.slug].get("fragments"))
         if listing_pages is None:
-            listing_pages = newsroom.write(views, staging, context)
+            listing_pages = listings(entries)
         full_texts = feed.write(views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()})
         sitemap.write(views, listing_pages, staging, context)
         if staging.linked_from is not None and manifest.same_newsroom(published, staging.site):
@@ -163,9 +169,11 @@ def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
 
 
 def render_changed(public: list[Source], views: list[ReleaseView], staging: Staging, published: manifest.Published,
-                   pool: RenderPool, context: renderers.RenderContext, progress, result: BuildResult) -> tuple[dict[str, dict], list | None]:  # fmt: skip
-    """Render the releases that changed, reuse the others; the new manifest's entries, and the listing
-    pages when they could be written while a release was rendering on another core (else None).
+                   pool: RenderPool, context: renderers.RenderContext, progress, result: BuildResult,
+                   meanwhile: Callable[[dict[str, dict]], list]) -> tuple[dict[str, dict], list | None]:  # fmt: skip
+    """Render the releases that changed, reuse the others; the new manifest's entries, and what
+    `meanwhile` returned if it could run (given the reused entries) while a release rendered on another
+    core, else None.
 
     Unchanged releases are linked from the published build; when nothing changed at all, linking waits
     (staging.linked_from) until the newsroom files show whether there is anything new to publish.
@@ -186,13 +194,11 @@ def render_changed(public: list[Source], views: list[ReleaseView], staging: Stag
     for slug in [*entries, *unchanged]:
         progress.reused(slug)
     listing_pages = None
-    outcomes = {}
     try:
         started = lambda: progress.start(len(changed), len(views) - len(changed))  # noqa: E731
         done = lambda slug, rendered: progress.rendered(slug, rendered.ok)  # noqa: E731
         with pool.start(changed, staging, started, done) as rendering:
-            # Linking the unchanged releases, and the listings when the release renders on another core,
-            # are done meanwhile.
+            # The unchanged releases are linked, and `meanwhile` runs, while the release renders elsewhere.
             lost = []
             for view in views:
                 if view.slug in unchanged:
@@ -201,15 +207,12 @@ def render_changed(public: list[Source], views: list[ReleaseView], staging: Stag
                     else:
                         lost.append(view)  # a file of the published build went missing: render it again
             if rendering.pending and not lost:
-                for view in views:
-                    if view.slug in entries:
-                        fragments.recall(view, entries[view.slug].get("fragments"))
-                listing_pages = newsroom.write(views, staging, context)
+                listing_pages = meanwhile(entries)
             outcomes = rendering.results()
         outcomes.update(pool.render(lost, staging, done=done))
     finally:
         progress.finish()
-    result.reused.extend(slug for slug in entries)
+    result.reused.extend(entries)
     for view in views:
         outcome = outcomes.get(view.slug)
         if outcome is None:

@@ -269,8 +269,5 @@ class Rendering:
 
 
 def _renderers_imported() -> bool:
-    """Whether this process has imported every renderer (serve, after its first build)."""
-    return all(REGISTRY_MODULES[fmt] in sys.modules for fmt in renderers.REGISTRY)
-
-
-REGISTRY_MODULES = {fmt: target.partition(":")[0] for fmt, target in renderers.REGISTRY.items()}
+    """Whether this process has imported every renderer."""
+    return all(module in sys.modules for module in renderers.modules())

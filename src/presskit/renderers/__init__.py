@@ -51,3 +51,8 @@ def get(fmt: str) -> Renderer:
     """An instance of the renderer registered for a format."""
     module, _, name = REGISTRY[fmt].partition(":")
     return getattr(importlib.import_module(module), name)()
+
+
+def modules() -> list[str]:
+    """The module of every registered renderer."""
+    return [target.partition(":")[0] for target in REGISTRY.values()]
