@@ -205,8 +205,11 @@ def test_embargo_notice_is_localized(tmp_path: Path):
 def test_embargoed_folder_inside_out_is_refused(embargo_project: Path):
     run_presskit("build", "--now", "2024-01-20T00:00:00Z", cwd=embargo_project)
     result = run_presskit("build", "--now", "2024-01-20T00:00:00Z", "--embargoed", "out/private", cwd=embargo_project)
-    assert result.returncode == 1
-    assert "the embargoed folder must not be inside the output folder, nor contain it" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "presskit: refusing to use out/private as the embargoed folder: it must be apart from out (the output folder), "
+        "neither inside the other; nothing was written."
+    )
     assert SECRET_TITLE not in _everything_under(embargo_project / "out")
 
 

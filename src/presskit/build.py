@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, renderers, sitemap, templates, translations, warmstart
+from presskit import archive, checks, embargo, feed, fragments, manifest, newsroom, outputs, renderers, sitemap, templates, translations, warmstart
 from presskit import config as project_config
 from presskit.archive import Source
 from presskit.diagnostics import Reporter
@@ -33,6 +33,7 @@ class BuildOptions:
     base_url: str | None = None
     jobs: int | None = None  # worker processes; default: one per core
     embargoed: Path | None = None  # where to write private, notice-bearing copies of embargoed releases
+    wait: bool = True  # wait for another build of the same output to finish (False: stop at once)
 
 
 @dataclass
@@ -47,22 +48,37 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)
     checked: int = 0
     photos: set[Path] = field(default_factory=set)  # every photo file the releases use (serve watches them)
+    refused: str = ""  # why an output folder may not be used (nothing was written): a usage error
+    busy: bool = False  # another build held the output folders and wait was False: nothing was done
+    holder: int | None = None  # that build's pid, when known
+    newsroom_changed: bool = False  # a new newsroom was published in the output folder
 
     @property
     def ok(self) -> bool:
         return not self.reporter.errors
 
 
-def load_project(root: Path, reporter: Reporter, base_url: str | None = None, now: dt.datetime | None = None) -> tuple[Config, list[Source]]:
-    """Read configuration and every release, with their warnings; all problems go to the reporter."""
+def load_config(root: Path, reporter: Reporter, base_url: str | None = None) -> Config:
+    """The project's configuration, with the command line's base URL; its problems go to the reporter."""
     config = project_config.load(root, reporter)
     if base_url:
         config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    return config
+
+
+def load_releases(config: Config, reporter: Reporter, now: dt.datetime | None = None) -> list[Source]:
+    """Every release of the project, with its warnings; all problems go to the reporter."""
     sources = archive.load(config, reporter)
     now = now or dt.datetime.now(dt.timezone.utc)
     for source in sources:
         checks.report(source.release, source.positions, config, now, reporter)
-    return config, sources
+    return sources
+
+
+def load_project(root: Path, reporter: Reporter, base_url: str | None = None, now: dt.datetime | None = None) -> tuple[Config, list[Source]]:
+    """Read configuration and every release, with their warnings; all problems go to the reporter."""
+    config = load_config(root, reporter, base_url)
+    return config, load_releases(config, reporter, now)
 
 
 def check(options: BuildOptions) -> BuildResult:
@@ -81,7 +97,7 @@ def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
     return release.embargo is None or release.embargo <= now
 
 
-def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Silent | None = None, waiting: Callable[[int | None], None] | None = None) -> BuildResult:
     """Build the whole newsroom into a staging folder and publish it only if nothing failed.
 
     A release whose fingerprint matches the published build's manifest is not rendered again: its
@@ -95,12 +111,60 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
     out = options.out or root / "out"
     jobs = options.jobs or warmstart.default_jobs()
     warmstart.for_first_build(out, jobs)  # the workers get ready while the releases are read
-    config, sources = load_project(root, reporter, options.base_url, now)
-    result.checked = len(sources)
-    result.photos = {photo.source for source in sources for photo in source.release.photos}
-    if reporter.errors:
+    config = load_config(root, reporter, options.base_url)
+    # The output folders are checked before anything is written, and locked before the releases are read:
+    # a build that waited for another then builds the sources as they are when it starts, never older ones.
+    targets = {"the output folder": out, **({"the embargoed folder": options.embargoed} if options.embargoed is not None else {})}
+    shown = {"the output folder": str(options.out or "out"), "the embargoed folder": str(options.embargoed)}
+    try:
+        outputs.check(targets, root, _source_folders(config, set()), shown)
+        stores = [outputs.prepare_store(target) for target in targets.values()]
+        lock = outputs.BuildLock([store for store, _created in stores])
+        lock.acquire(options.wait, waiting)
+    except outputs.OutputFolderError as exc:
+        result.refused = str(exc)
         return result
+    except outputs.BusyError as exc:
+        result.busy, result.holder = True, exc.args[0]
+        return result
+    except OSError as exc:
+        reporter.error(out, 1, 1, f"cannot use the build store next to {os.path.abspath(out)}: {exc.strerror or exc}", "output")
+        return result
+    with lock:
+        sources = load_releases(config, reporter, now)
+        result.checked = len(sources)
+        result.photos = {photo.source for source in sources for photo in source.release.photos}
+        if reporter.errors:
+            return result
+        try:  # again, now that the photos' folders are known
+            outputs.check(targets, root, _source_folders(config, result.photos), shown)
+        except outputs.OutputFolderError as exc:
+            result.refused = str(exc)
+            for store, created in stores:
+                if created:
+                    outputs.remove_new_store(store)
+            return result
+        _build_locked(options, config, sources, now, out, jobs, progress, result)
+    return result
 
+
+def _source_folders(config: Config, photos: set[Path]) -> dict[str, Path]:
+    """The project's folders of sources, which no output folder may be inside."""
+    root = config.root
+    folders = {"releases folder": root / config.releases_dir, "templates folder": root / config.templates_dir,
+               "cache folder": root / ".presskit"}
+    if config.logo is not None:
+        folders["logo's folder"] = config.logo.parent
+    for photo in sorted(photos):
+        folders.setdefault(f"folder of photo {photo.name}", photo.parent)
+    real_root = Path(os.path.realpath(root))
+    return {what: folder for what, folder in folders.items() if Path(os.path.realpath(folder)) != real_root}
+
+
+def _build_locked(options: BuildOptions, config: Config, sources: list[Source], now: dt.datetime, out: Path, jobs: int,
+                  progress: Silent, result: BuildResult) -> None:
+    """The build proper, with the output folders locked."""
+    reporter = result.reporter
     public = [s for s in sources if is_public(s.release, now, options.drafts)]
     published = {s.release.slug for s in public}
     result.held = [s.release.slug for s in sources if s.release.slug not in published]
@@ -129,14 +193,16 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
         sitemap.write(views, listing_pages, staging, context)
         if staging.linked_from is not None and manifest.same_newsroom(published, staging.site):
             return False  # nothing changed: the published build stays, untouched
+        result.newsroom_changed = True
         link_unchanged(staging, entries)
         for view in views:
             entries[view.slug] = {**entries[view.slug], "fragments": fragments.remember(view), "full_text": full_texts.get(view.slug)}
         manifest.write(staging, entries)
         return True
 
-    if not write_atomically(out, root, reporter, fill_newsroom, incremental=True):
-        return result
+    if not write_atomically(out, config.root, reporter, fill_newsroom, incremental=True):
+        result.newsroom_changed = False
+        return
 
     if options.embargoed is not None:
         held = [s.release for s in sources if s.release.embargo is not None and s.release.embargo > now]
@@ -150,11 +216,8 @@ def build(options: BuildOptions, progress: Silent | None = None) -> BuildResult:
             embargo.write_index(copies, staging, context)
             return True
 
-        if _overlaps(options.embargoed, out):
-            reporter.error(options.embargoed, 1, 1, "the embargoed folder must not be inside the output folder, nor contain it", "output")
-        elif write_atomically(options.embargoed, root, reporter, fill_embargoed):
+        if write_atomically(options.embargoed, config.root, reporter, fill_embargoed):
             result.embargoed = [v.slug for v in copies]
-    return result
 
 
 def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
@@ -279,11 +342,6 @@ def write_atomically(target: Path, root: Path, reporter: Reporter, fill: Callabl
         reporter.error(target, 1, 1, f"cannot publish the output: {_os_message(exc, staging)}", "output")
         return False
     return True
-
-
-def _overlaps(a: Path, b: Path) -> bool:
-    a, b = Path(os.path.abspath(a)), Path(os.path.abspath(b))
-    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def _os_message(exc: Exception, staging: Staging) -> str:

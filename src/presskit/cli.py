@@ -80,8 +80,9 @@ def main() -> None:
 @main.command()
 @click.option("--embargoed", type=click.Path(file_okay=False, path_type=Path), help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.")
 @click.option("--verify", is_flag=True, help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.")
+@click.option("--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting.")
 @_build_options
-def build(embargoed, verify, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
@@ -94,16 +95,21 @@ def build(embargoed, verify, out, drafts, now, base_url, jobs, quiet, verbose, p
     from presskit.build import build as run_build
 
     _check_base_url(base_url)
-    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)
+    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait)
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)
         return
     options = dataclasses.replace(options, embargoed=embargoed)
-    result = run_build(options, progress.for_terminal(quiet, verbose))
+    result = run_build(options, progress.for_terminal(quiet, verbose), waiting=_waiting)
+    _stop_if_not_built(result)
     _report(result.reporter, quiet)
     if not result.ok:
         count = len(result.reporter.errors)
-        click.echo(f"presskit: {_plural(count, 'error')}; the output folder was left as it was.", err=True)
+        if result.newsroom_changed:
+            verdict = f"the newsroom was published in {out or 'out'}, but the embargoed copies were not written"
+        else:
+            verdict = "the output folder was left as it was"
+        click.echo(f"presskit: {_plural(count, 'error')}; {verdict}.", err=True)
         sys.exit(1)
     if not quiet:
         held = f", {len(result.held)} held back (embargo or draft)" if result.held else ""
@@ -114,6 +120,22 @@ def build(embargoed, verify, out, drafts, now, base_url, jobs, quiet, verbose, p
         )
         if embargoed is not None:
             click.echo(f"presskit: {_plural(len(result.embargoed), 'embargoed release')} written to {embargoed} (private: not for publication).")
+
+
+def _waiting(pid: int | None) -> None:
+    who = f" (pid {pid})" if pid else ""
+    click.echo(f"presskit: waiting for another build of this project{who}...", err=True)
+
+
+def _stop_if_not_built(result) -> None:
+    """Exit when the build did not start: an output folder refused (2), or another build running (1)."""
+    if result.refused:
+        click.echo(f"presskit: {result.refused}; nothing was written.", err=True)
+        sys.exit(2)
+    if result.busy:
+        who = f" (pid {result.holder})" if result.holder else ""
+        click.echo(f"presskit: another build of this project is running{who}; nothing was done.", err=True)
+        sys.exit(1)
 
 
 def _verify(options, quiet: bool) -> None:

@@ -199,10 +199,15 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     photos: set[Path] = set()
     restart = threading.Event()
 
+    def waiting(pid: int | None) -> None:  # builds of one project take turns (outputs.BuildLock)
+        echo(f"presskit: waiting for another build of this project{f' (pid {pid})' if pid else ''}...", err=True)
+
     def rebuild(first: bool) -> None:
         nonlocal published, photos
         started = time.monotonic()
-        result = build(options, build_progress.for_terminal(quiet, verbose))
+        result = build(options, build_progress.for_terminal(quiet, verbose), waiting=waiting)
+        if result.refused:  # the output folder is not presskit's: nothing was written, nothing to serve
+            raise ServeError(result.refused)
         if result.photos - photos:
             photos = photos | result.photos
             restart.set()  # watch the folders of new photos too

@@ -84,12 +84,13 @@ class Staging:
         _fsync_tree(self.folder)
         old = self.previous
         if self.out.exists() and not self.out.is_symlink():
-            # A plain folder from elsewhere: move it aside once (not atomic); links are used from now on.
-            if not self.out.is_dir():
-                raise StagingError(f"{self.out} exists and is not a folder")
-            aside = Path(tempfile.mkdtemp(prefix="previous-", dir=self.store))
-            os.replace(self.out, aside / "out")
-            old = aside
+            # An empty folder the user made for the output (outputs.check refused any other): removed, then
+            # replaced by the link. rmdir fails if files appeared in it meanwhile: nothing is ever deleted.
+            try:
+                os.rmdir(self.out)
+            except OSError as exc:
+                raise StagingError(f"{self.out} is no longer an empty folder ({exc.strerror}); it was left as it is") from None
+            old = None
         link = self.store / f".link-{self.folder.name}"
         if link.is_symlink() or link.exists():
             link.unlink()

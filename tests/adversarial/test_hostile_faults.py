@@ -19,7 +19,8 @@ SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of
 
 
 def _published(project: Path) -> list[str]:
-    """What is in .out.builds: after a successful build, only the folder `out` points to and its manifest."""
+    """What is in .out.builds: after a successful build, only the folder `out` points to and its manifest,
+    besides the store's marker and the builds' lock file."""
     return sorted(p.name for p in (project / ".out.builds").iterdir())
 
 
@@ -63,7 +64,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
     assert result.returncode == 0, result.stderr
     assert tree_digest(project / "out") == digests[target]
     published = os.readlink(project / "out").split("/")[-1]
-    assert _published(project) == [published, f"manifest-{published}.json"], outcomes
+    assert _published(project) == [".presskit-store", published, "lock", f"manifest-{published}.json"], outcomes
 
 
 def _mount_tmpfs(folder: Path, size: str) -> bool:
@@ -100,7 +101,8 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
         ]
         assert tree_digest(disk / "out") == before
         assert os.readlink(disk / "out") == link
-        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [link.split("/")[-1], f"manifest-{link.split('/')[-1]}.json"]
+        build = link.split("/")[-1]
+        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [".presskit-store", build, "lock", f"manifest-{build}.json"]
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)
@@ -127,7 +129,7 @@ def test_a_read_only_build_store_gives_a_clear_message_and_keeps_out(project_cop
         restore()
     assert result.returncode == 1
     assert error_lines(result.stderr) == [
-        f"out:1:1: error: cannot create a build folder next to {project_copy.resolve() / 'out'}: {reason} [output]",
+        f"out:1:1: error: cannot use the build store next to {project_copy.resolve() / 'out'}: {reason} [output]",
         "presskit: 1 error; the output folder was left as it was.",
     ]
     assert tree_digest(project_copy / "out") == before
@@ -135,14 +137,20 @@ def test_a_read_only_build_store_gives_a_clear_message_and_keeps_out(project_cop
     assert run_presskit("build", cwd=project_copy).returncode == 0  # and the next build succeeds
 
 
-def test_an_out_link_pointing_elsewhere_is_replaced_and_its_target_left_alone(project_copy: Path, tmp_path: Path):
+def test_an_out_link_pointing_elsewhere_is_refused_and_left_alone(project_copy: Path, tmp_path: Path):
     elsewhere = tmp_path / "precious"
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("do not delete\n")
     (project_copy / "out").unlink()
     (project_copy / "out").symlink_to(elsewhere)
+    store = tree_digest(project_copy / ".out.builds")
     result = run_presskit("build", cwd=project_copy)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"presskit: refusing to use out as the output folder: it is a link to {elsewhere}, not to a build presskit made; "
+        "nothing was written."
+    )
     assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
     assert (elsewhere / "keep.txt").read_text() == "do not delete\n"
-    assert Path(os.path.realpath(project_copy / "out")).parent == (project_copy / ".out.builds").resolve()
+    assert os.readlink(project_copy / "out") == str(elsewhere)
+    assert tree_digest(project_copy / ".out.builds") == store
