@@ -3,6 +3,9 @@
 The reload script (it polls a status address) and the error overlay are added to HTML responses as
 they are served; the files in out/ never contain them. A build with errors leaves the last good build
 in out/ and served, and its errors are shown in the terminal and over the page.
+
+Only requests addressed to the loopback by name are answered (DNS rebinding), only GET and HEAD, and only
+regular files inside the current build, each with the Content-Type of what presskit writes there.
 """
 
 from __future__ import annotations
