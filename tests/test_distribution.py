@@ -5,17 +5,20 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import docx
 import pytest
 from lxml import etree, html
 
 from conftest import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
-from feedrules import ATOM, MEDIA, check_atom, check_rss
 from readers import docx_text, html_text, pdf_text, read_feed
+from w3cfeed import validate
 
 BASE = "https://presse.example.org/"
 NOW = "2026-01-01T00:00:00+00:00"
+ATOM = "http://www.w3.org/2005/Atom"
+MEDIA = "http://search.yahoo.com/mrss/"
 
 
 def feed_files(out: Path) -> list[Path]:
@@ -23,7 +26,37 @@ def feed_files(out: Path) -> list[Path]:
 
 
 def sizes_of(out: Path, base: str) -> dict[str, int]:
-    return {base + str(p.relative_to(out)): p.stat().st_size for p in out.rglob("*") if p.is_file()}
+    return {base + quote(str(p.relative_to(out))): p.stat().st_size for p in out.rglob("*") if p.is_file()}
+
+
+def location_of(path: Path, out: Path) -> str:
+    """The address a feed is served at (its folder names percent-encoded, as every URL in a feed)."""
+    return BASE + quote(str(path.relative_to(out)))
+
+
+def beyond_the_validator(data: bytes, location: str, sizes: dict[str, int]) -> list[str]:
+    """What the W3C validator cannot know: the self link is exactly where the feed is served, each enclosure's
+    length is its file's size, and no two items share an id."""
+    problems = []
+    root = etree.fromstring(data)
+    rss = root.tag == "rss"
+    scope = root.find("channel") if rss else root
+    selfs = scope.xpath("a:link[@rel='self']/@href", namespaces={"a": ATOM})
+    if selfs != [location]:
+        problems.append(f"self link {selfs} is not {location!r}")
+    if rss:
+        ids = [item.findtext("guid") for item in scope.iter("item")]
+        for enclosure in scope.iter("enclosure"):
+            if sizes.get(enclosure.get("url")) != int(enclosure.get("length")):
+                problems.append(f"enclosure length {enclosure.get('length')} is not the size of {enclosure.get('url')}")
+    else:
+        ids = root.xpath("a:entry/a:id/text()", namespaces={"a": ATOM})
+        for link in root.xpath("a:entry/a:link[@rel='enclosure']", namespaces={"a": ATOM}):
+            if sizes.get(link.get("href")) != int(link.get("length")):
+                problems.append(f"enclosure length {link.get('length')} is not the size of {link.get('href')}")
+    if len(ids) != len(set(ids)):
+        problems.append(f"duplicate ids in {ids}")
+    return problems
 
 
 # -- feeds --------------------------------------------------------------------------------------
@@ -31,40 +64,47 @@ def sizes_of(out: Path, base: str) -> dict[str, int]:
 
 def test_feeds_exist_for_the_newsroom_each_language_and_each_tag(samples: Path):
     names = {str(p.relative_to(samples)) for p in feed_files(samples)}
-    for folder in ("", "fr/", "en/", "tags/energy/", "tags/japon/", "tags/appel-a-projets/", "tags/research/"):
+    for folder in ("", "fr/", "en/", "ja/", "tags/energy/", "tags/japon/", "tags/appel-a-projets/", "tags/research/", "tags/日本/", "tags/食品/"):
         assert f"{folder}feed.xml" in names and f"{folder}atom.xml" in names, folder
 
 
-def test_every_feed_parses_without_bozo_and_passes_the_w3c_rules(samples: Path):
+def test_every_feed_parses_without_bozo_and_passes_the_w3c_feed_validator(samples: Path):
     sizes = sizes_of(samples, BASE)
     files = feed_files(samples)
-    assert len(files) >= 20
+    assert len(files) >= 30
     for path in files:
         parsed = read_feed(path)
         assert not parsed.bozo, (path, parsed.get("bozo_exception"))
-        location = BASE + str(path.relative_to(samples))
+        location = location_of(path, samples)
         data = path.read_bytes()
-        problems = check_rss(data, location, sizes) if path.name == "feed.xml" else check_atom(data, location)
-        assert problems == [], (path, problems)
+        report = validate(data, location)
+        assert (report.errors, report.warnings) == ([], []), path
+        assert beyond_the_validator(data, location, sizes) == [], path
 
 
-def test_the_rules_reject_a_broken_feed(samples: Path):
+def test_the_validator_rejects_a_broken_feed(samples: Path):
     data = (samples / "feed.xml").read_bytes()
     broken = data.replace(b"<description>", b"<summary>", 1).replace(b"</description>", b"</summary>", 1)
-    broken = broken.replace(b"+0200</pubDate>", b"CEST</pubDate>", 1)
-    problems = check_rss(broken, BASE + "feed.xml", sizes_of(samples, BASE))
-    assert "channel: missing or empty <description>" in problems
-    assert "channel: undefined element <summary>" in problems
-    assert any("is not an RFC 822 date" in p for p in problems)
-    assert check_rss(data, BASE + "elsewhere.xml")[0].startswith("channel: self link")
+    broken = broken.replace(b"+0200</pubDate>", b"CEST</pubDate>", 1).replace(b"+0100</pubDate>", b"CEST</pubDate>", 1)
+    errors = [e.split(": ", 1)[1] for e in validate(broken, BASE + "feed.xml").errors]
+    assert "Undefined channel element: summary" in errors
+    assert "Missing channel element: description" in errors
+    assert any(e.startswith("pubDate must be an RFC-822 date-time") for e in errors)
+    tagged = samples / "tags" / "日本" / "feed.xml"
+    iri = tagged.read_bytes().replace(quote("日本").encode(), "日本".encode())  # the feed as presskit wrote it before
+    assert "IRI found where URL expected" in [e.split(": ", 1)[1] for e in validate(iri, location_of(tagged, samples)).errors]
+    assert [w.split(": ", 1)[1] for w in validate(data, BASE + "elsewhere.xml").warnings] == ["Self reference doesn't match document location"]
+    assert beyond_the_validator(data, BASE + "elsewhere.xml", sizes_of(samples, BASE))[0].startswith("self link")
+    assert "is not the size of" in beyond_the_validator(data.replace(b'length="', b'length="1', 1), BASE + "feed.xml", sizes_of(samples, BASE))[0]
 
 
 def test_channel_links_to_its_newsroom_page(samples: Path):
-    for folder in ("", "fr/", "tags/energy/"):
+    for folder in ("", "fr/", "tags/energy/", "tags/食品/"):
         rss = etree.parse(str(samples / folder / "feed.xml")).getroot()
-        assert rss.findtext("channel/link") == BASE + folder
+        assert rss.findtext("channel/link") == BASE + quote(folder)
+        assert rss.findtext("channel/image/link") == rss.findtext("channel/link")
         atom = etree.parse(str(samples / folder / "atom.xml")).getroot()
-        assert atom.xpath("a:link[@rel='alternate']/@href", namespaces={"a": ATOM}) == [BASE + folder]
+        assert atom.xpath("a:link[@rel='alternate']/@href", namespaces={"a": ATOM}) == [BASE + quote(folder)]
 
 
 def test_item_carries_photos_categories_language_and_absolute_full_text(samples: Path):
@@ -372,6 +412,11 @@ def test_sitemap_and_robots(samples: Path):
     for slug in ("2023-09-29-occitanie-japon", "2024-03-12-green-hydrogen-port", "2024-06-03-research-call", "2024-06-03-research-call-en"):
         assert BASE + slug + "/" in locs
     assert BASE in locs and BASE + "fr/" in locs and BASE + "tags/energy/" in locs
+    assert BASE + "tags/%E6%97%A5%E6%9C%AC/" in locs and BASE + "tags/%E9%A3%9F%E5%93%81/" in locs  # 日本, 食品
+    for url in locs + root.xpath("//x:link/@href", namespaces=ns):  # URLs, not IRIs; each names a page of out/
+        assert url.isascii() and url.startswith(BASE), url
+        assert (samples / unquote(url.removeprefix(BASE), errors="strict") / "index.html").is_file(), url
+    assert {unquote(url) for url in locs} >= {BASE + "tags/日本/", BASE + "tags/食品/"}
     assert "2027-01-15-budget-2027" not in (samples / "sitemap.xml").read_text()
     (url,) = [u for u in root.xpath("//s:url", namespaces=ns) if u.findtext("s:loc", namespaces=ns) == BASE + "2024-06-03-research-call-en/"]
     alternates = {link.get("hreflang"): link.get("href") for link in url.xpath("x:link", namespaces=ns)}

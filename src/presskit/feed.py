@@ -168,7 +168,7 @@ def _generator(channel: Channel, items: dict[str, Item], context: RenderContext)
     if config.logo is not None:
         logo = urls.absolute(base, context.site.logo_name)
         feed.logo(logo)
-        feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder + "index.html"))
+        feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder))  # the channel's <link>
     # feedgen stamps lastBuildDate and updated with the clock unless told otherwise: the date comes from
     # the content, or from SOURCE_DATE_EPOCH for an empty feed; with neither, RSS leaves lastBuildDate out
     # and Atom (which requires one) says 1970-01-01.

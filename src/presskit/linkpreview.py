@@ -31,7 +31,7 @@ def og_locale(lang: str) -> str:
 
 
 def _organization(site: SiteView, with_logo: bool = False) -> dict:
-    organization = {"@type": "Organization", "name": site.organization, "url": site.base_url}
+    organization = {"@type": "Organization", "name": site.organization, "url": urls.absolute(site.base_url, "")}
     if with_logo and logo_url(site):
         organization["logo"] = {"@type": "ImageObject", "url": logo_url(site)}
     return organization

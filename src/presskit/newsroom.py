@@ -57,7 +57,7 @@ def listings(views: list[ReleaseView], context: RenderContext) -> list[Listing]:
     ordered = newest_first(views)
     langs = languages(views)
     base = config.base_url
-    lang_alternates = tuple((code, urls.absolute(base, f"{code}/")) for code in langs) + (("x-default", base),)
+    lang_alternates = tuple((code, urls.absolute(base, f"{code}/")) for code in langs) + (("x-default", urls.absolute(base, "")),)
     found = [
         Listing("", language.get(config.lang).label("all_releases"), config.lang, ordered,
                 lang_alternates if len(langs) > 1 else (), ((context.site.feed_title, "feed.xml"),)),

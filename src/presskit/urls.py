@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -54,6 +54,39 @@ def tel(number: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", number)
 
 
+# RFC 3986's reserved and unreserved characters: an IRI becomes a URI by escaping everything else
+# (non-ASCII letters as their UTF-8 bytes, RFC 3987 section 3.1); '%' keeps escapes already there.
+_URI_SAFE = "!#$&'()*+,/:;=?@[]~-._%"
+# A path presskit made (a slug, a tag slug, a file name) is text, never escapes: '%', '?' and '#' too are escaped.
+_PATH_SAFE = "!$&'()*+,/;=@~-._"
+
+
+def uri(url: str) -> str:
+    """The URL (a URI, ASCII only) for an IRI: 'https://x.example/tags/食品/' -> 'https://x.example/tags/%E9%A3%9F%E5%93%81/'.
+
+    A non-ASCII host name is written in IDNA ('xn--...'); ASCII URLs come back unchanged.
+    """
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.rpartition(":") if hostport.rpartition(":")[2].isdigit() else (hostport, "", "")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host, safe="")
+        netloc = quote(userinfo, safe=_URI_SAFE) + at + host + colon + port
+    return urlunsplit((parts.scheme, netloc, *(quote(part, safe=_URI_SAFE) for part in parts[2:])))
+
+
 def absolute(base_url: str, path: str) -> str:
-    """An absolute URL for a path inside the site."""
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path.lstrip("/"))
+    """The absolute URL, escaped as URLs must be in feeds, sitemaps and link elements, of a path inside the site.
+
+    `path` is as written in the output folder ('tags/食品/', 'slug/photo.jpg'); every absolute URL presskit
+    writes is made here. Readers show the readable form with urllib.parse.unquote.
+    """
+    base = uri(base_url if base_url.endswith("/") else base_url + "/")
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path + quote(path.lstrip("/"), safe=_PATH_SAFE), "", ""))
