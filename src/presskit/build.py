@@ -58,6 +58,7 @@ def load_project(root: Path, reporter: Reporter, base_url: str | None = None, no
     config = project_config.load(root, reporter)
     if base_url:
         config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    templates.check(config, reporter)  # every file of templates/ inside the project, before any is read
     sources = archive.load(config, reporter)
     now = now or dt.datetime.now(dt.timezone.utc)
     for source in sources:
