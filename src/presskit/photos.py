@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import struct
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,7 @@ def published_name(reference: str, number: int, info: ImageInfo) -> str:
     (index.html, <slug>.pdf, <slug>.docx, ...) nor be served as anything but an image.
     """
     stem = Path(reference).name.rpartition(".")[0] or Path(reference).name
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # "été" -> "ete"
     stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60].strip("-") or "photo"
     return f"{stem}-{number}.{info.extension}"
 
