@@ -93,8 +93,8 @@ def inspect(path: Path, reference: str) -> ImageInfo:
                 # Read the whole file once, within the limits above: a truncated or corrupt file is refused here,
                 # with its line, rather than half-drawn in the PDF or crashing the Word writer.
                 _check_data(image)
-                orientation = image.getexif().get(EXIF_ORIENTATION, 1)
-                convert = orientation not in (0, 1) or _needs_conversion(image, path)
+                orientation = _orientation(image)
+                convert = orientation != 1 or _needs_conversion(image, path)
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -105,6 +105,15 @@ def inspect(path: Path, reference: str) -> ImageInfo:
         width, height = height, width
     _CHECKED[version] = ImageInfo(path, width, height, FORMATS[kind], convert)
     return _CHECKED[version]
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 to 8; 1 is upright); a damaged EXIF block counts as upright, as browsers read it."""
+    try:
+        value = image.getexif().get(EXIF_ORIENTATION, 1)
+    except Exception:  # noqa: BLE001 - whatever Pillow raises on a damaged EXIF block, the pixels are fine
+        return 1
+    return value if value in (2, 3, 4, 5, 6, 7, 8) else 1
 
 
 def _needs_conversion(image: Image.Image, path: Path) -> bool:
@@ -160,7 +169,7 @@ def _version(path: Path) -> tuple:
 
 
 @functools.lru_cache(maxsize=2)  # the PDF and the DOCX of a release ask for the same photo, one after the other
-def _converted(path: str, *_version: object) -> tuple[bytes, str]:
+def _converted(path: str, *version: object) -> tuple[bytes, str]:
     from PIL import ImageOps
 
     with Image.open(path) as source:
