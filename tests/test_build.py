@@ -23,8 +23,8 @@ def test_every_output_file_is_written(samples: Path):
     for slug in SLUGS:
         for name in ("index.html", f"{slug}.pdf", f"{slug}.docx"):
             assert (samples / slug / name).is_file(), name
-    assert (samples / "2024-03-12-green-hydrogen-port" / "port-vendres-harbour.jpg").is_file()
-    assert (samples / "2024-06-03-research-call" / "hydrogen-lab.png").is_file()
+    assert (samples / "2024-03-12-green-hydrogen-port" / "port-vendres-harbour-1.jpg").is_file()
+    assert (samples / "2024-06-03-research-call" / "hydrogen-lab-1.png").is_file()
 
 
 def test_index_lists_releases_newest_first_with_links(samples: Path):
@@ -55,7 +55,7 @@ def test_release_page_links_to_its_downloads(samples: Path):
     assert tree.xpath("//h1")[0].text_content() == "Port-Vendres harbour to run on green hydrogen by 2027"
     assert tree.xpath("//p[@class='dateline']/time")[0].text_content() == "Montpellier, March 12, 2024"
     img = tree.xpath("//figure/img")[0]
-    assert img.get("src") == "port-vendres-harbour.jpg"
+    assert img.get("src") == "port-vendres-harbour-1.jpg"
     assert img.get("alt").startswith("Three red cranes")
     assert "presskit sample image" in tree.xpath("//figcaption")[0].text_content()
     contacts = [a.text_content() for a in tree.xpath("//address//strong")]
@@ -108,7 +108,7 @@ def test_feed_items_have_what_aggregators_need(samples: Path):
     assert int(enclosure.length) == pdf.stat().st_size
     assert enclosure.type == "application/pdf"
     assert "Shipping lines calling at Port-Vendres" in html_text(entry.content[0].value)
-    assert "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour.jpg" in entry.content[0].value
+    assert "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg" in entry.content[0].value
     assert [t.term for t in entry.tags] == ["energy", "harbours", "hydrogen"]
 
 

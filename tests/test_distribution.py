@@ -111,7 +111,7 @@ def test_item_carries_photos_categories_language_and_absolute_full_text(samples:
     root = etree.parse(str(samples / "en" / "feed.xml")).getroot()
     (item,) = [i for i in root.iter("item") if i.findtext("link") == BASE + "2024-03-12-green-hydrogen-port/"]
     media = item.find(f"{{{MEDIA}}}content")
-    assert media.get("url") == BASE + "2024-03-12-green-hydrogen-port/port-vendres-harbour.jpg"
+    assert media.get("url") == BASE + "2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"
     assert (media.get("type"), media.get("medium"), media.get("width"), media.get("height")) == ("image/jpeg", "image", "1600", "1000")
     assert media.findtext(f"{{{MEDIA}}}credit") == "presskit sample image"
     assert media.findtext(f"{{{MEDIA}}}description") == "The cargo quay at Port-Vendres, where the electric cranes will be installed."
@@ -208,7 +208,7 @@ def test_embargoed_release_leaves_no_trace_before_lift_and_is_complete_after(emb
     assert after.returncode == 0, after.stderr
     out = embargo_project / "out"
     folder = out / "2024-02-01-airport-merger"
-    assert {p.name for p in folder.iterdir()} == {"index.html", "2024-02-01-airport-merger.pdf", "2024-02-01-airport-merger.docx", "secret-photo.png"}
+    assert {p.name for p in folder.iterdir()} == {"index.html", "2024-02-01-airport-merger.pdf", "2024-02-01-airport-merger.docx", "secret-photo-1.png"}
     assert SECRET_BODY in pdf_text(folder / "2024-02-01-airport-merger.pdf")
     assert SECRET_TITLE in (out / "index.html").read_text()
     assert [e.title for e in read_feed(out / "feed.xml").entries] == [SECRET_TITLE, "A good release"]
@@ -392,7 +392,7 @@ def test_index_pages_are_paginated_and_list_every_release_once(tmp_path: Path):
 def test_index_shows_thumbnails_dates_sections_tags_and_downloads(samples: Path):
     tree = html.parse(str(samples / "index.html"))
     (entry,) = [a for a in tree.xpath("//article[@class='release-summary']") if "Port-Vendres" in a.text_content()]
-    assert entry.xpath(".//img[@class='thumbnail']/@src") == ["2024-03-12-green-hydrogen-port/port-vendres-harbour.jpg"]
+    assert entry.xpath(".//img[@class='thumbnail']/@src") == ["2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"]
     assert entry.xpath(".//time/text()") == ["March 12, 2024"]
     assert entry.xpath(".//span[@class='section']/text()") == ["Energy transition"]
     assert entry.xpath(".//p[@class='tags']/a/@href") == ["tags/energy/index.html", "tags/harbours/index.html", "tags/hydrogen/index.html"]

@@ -171,7 +171,7 @@ def test_editing_the_configuration_renders_every_release(project: Path):
 def test_replacing_a_photo_renders_the_release_that_uses_it(project: Path):
     Image.new("RGB", (60, 60), "green").save(project / "releases" / "photo.png")
     assert rendered(build(project)) == [SLUGS[2]]
-    published = project / "out" / SLUGS[2] / "photo.png"
+    published = project / "out" / SLUGS[2] / "photo-1.png"
     assert Image.open(published).getpixel((1, 1)) == (0, 128, 0)
 
 
@@ -276,7 +276,7 @@ def test_a_tampered_model_cache_is_not_trusted(project: Path):
     entry["photos"][0] = [str(outside), outside.stat().st_size, outside.stat().st_mtime_ns]
     cache.write_text(json.dumps(data))
     assert rendered(build(project)) == []
-    assert Image.open(project / "out" / SLUGS[2] / "photo.png").getpixel((1, 1)) == (0, 0, 255)
+    assert Image.open(project / "out" / SLUGS[2] / "photo-1.png").getpixel((1, 1)) == (0, 0, 255)
     assert str(outside) not in cache.read_text()
 
 

@@ -145,13 +145,13 @@ def test_serve_watches_photos_kept_outside_the_releases_folder(tmp_path: Path):
     )  # fmt: skip
     try:
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline() + process.stdout.readline()).group(1))
-        first = urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour.png", timeout=10).read()
+        first = urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour-1.png", timeout=10).read()
         polls = iter(range(10**6))
 
         def changed() -> bool:
             if next(polls) % 15 == 0:  # (again every few seconds, in case the watcher was still starting)
                 Image.new("RGB", (30, 30), "red").save(project / "media" / "harbour.png")
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour.png", timeout=10).read() != first
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour-1.png", timeout=10).read() != first
 
         wait_for(changed, "the new photo")
     finally:

@@ -107,7 +107,7 @@ def test_json_ld_news_article(samples):
     assert article["author"] == {"@type": "Organization", "name": "Région Occitanie", "url": "https://presse.example.org/"}
     assert article["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://presse.example.org/logo.png"}
     assert (samples / "logo.png").is_file()
-    assert article["image"][0]["url"] == base + "port-vendres-harbour.jpg"
+    assert article["image"][0]["url"] == base + "port-vendres-harbour-1.jpg"
     assert article["url"] == article["mainEntityOfPage"] == base
     assert tree.xpath("//link[@rel='canonical']/@href") == [base]
 
@@ -116,7 +116,7 @@ def test_open_graph_and_twitter_card(samples):
     tree = html.parse(str(samples / "2024-03-12-green-hydrogen-port" / "index.html"))
     og = {m.get("property"): m.get("content") for m in tree.xpath("//meta[@property]")}
     tw = {m.get("name"): m.get("content") for m in tree.xpath("//meta[starts-with(@name, 'twitter:')]")}
-    image = "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour.jpg"
+    image = "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"
     assert og["og:type"] == "article" and og["og:locale"] == "en_US"
     assert og["og:title"] == tw["twitter:title"] == "Port-Vendres harbour to run on green hydrogen by 2027"
     assert og["og:url"] == "https://presse.example.org/2024-03-12-green-hydrogen-port/"

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from presskit import __version__, checks, releases, translations, yamlsource
+from presskit import __version__, checks, releases, templates, translations, yamlsource
 from presskit.config import CONFIG_FILE
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
@@ -112,9 +112,8 @@ def templates_fingerprint(config: Config) -> str:
 
     digest = hashlib.sha256()
     folder = config.root / config.templates_dir
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    for path in templates.scan(config)[0]:  # only files inside the project (what check() refuses is not read)
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     if config.logo is not None:
         digest.update(b"logo\0" + config.logo.read_bytes())
     for library in RENDERING_LIBRARIES:

@@ -63,6 +63,7 @@ def load_config(root: Path, reporter: Reporter, base_url: str | None = None) -> 
     config = project_config.load(root, reporter)
     if base_url:
         config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    templates.check(config, reporter)  # every file of templates/ inside the project, before any is read
     return config
 
 

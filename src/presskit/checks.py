@@ -55,7 +55,7 @@ def warnings(release: Release, where: Positions, config: Config, now: dt.datetim
     if not release.photo_credits:
         for photo, at in zip(release.photos, where["photos"]):
             if not photo.credit:
-                warn(at, f"photo '{photo.filename}' has no credit; add 'credit' (or 'photo_credits' for the whole release)", "photo-credit")
+                warn(at, f"photo '{photo.source.name}' has no credit; add 'credit' (or 'photo_credits' for the whole release)", "photo-credit")
     for contact, at in zip(release.contacts, where["contacts"]):
         if not (contact.email or contact.phone or contact.mobile):
             warn(at, f"contact '{contact.name}' has neither an e-mail address nor a phone number", "contact-unreachable")

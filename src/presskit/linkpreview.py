@@ -16,8 +16,7 @@ _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028",
 
 def logo_url(site: SiteView) -> str:
     """Absolute address of the organization's logo in the newsroom (copied to its root), or ''."""
-    logo = site.config.logo
-    return urls.absolute(site.base_url, logo.name) if logo is not None else ""
+    return urls.absolute(site.base_url, site.logo_name) if site.logo_name else ""
 
 
 def og_locale(lang: str) -> str:

@@ -39,6 +39,7 @@ class Photo:
     width: int = 0
     height: int = 0
     media_type: str = "image/jpeg"
+    convert: bool = False  # the PDF and the DOCX embed an sRGB 8-bit copy (photos.rendition), not the file
 
 
 @dataclass(frozen=True)

@@ -141,5 +141,5 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
             written.append(path)
     staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
     if context.config.logo is not None:  # shown in the masthead and named in link previews
-        staging.write(context.config.logo.name, context.config.logo.read_bytes())
+        staging.write(context.site.logo_name, context.config.logo.read_bytes())
     return written

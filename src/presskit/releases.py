@@ -315,9 +315,8 @@ class _Validator:
                 yield Link(self._typeset(label), url)
 
     def _photos(self, node: Node | None):
-        taken: set[str] = set()
         release_dir = self.f.path.parent
-        for item in self._list(node, "photos"):
+        for number, item in enumerate(self._list(node, "photos"), start=1):
             mapping = self._mapping(item, "photos")
             if mapping is None:
                 continue
@@ -334,13 +333,14 @@ class _Validator:
                 continue
             yield Photo(
                 source=info.path,
-                filename=photos.published_name(reference, taken),
+                filename=photos.published_name(reference, number, info),
                 alt=self._typeset(alt),
                 caption=self._typeset(self._text(fields.get("caption"), "photos.caption")),
                 credit=self._typeset(self._text(fields.get("credit"), "photos.credit")),
                 width=info.width,
                 height=info.height,
                 media_type=info.media_type,
+                convert=info.convert,
             )
 
     def _contacts(self, node: Node | None):

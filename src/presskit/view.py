@@ -8,7 +8,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from presskit import dateline, language, markup, typography, urls
+from presskit import dateline, language, markup, photos, typography, urls
 from presskit.model import Config, Release
 
 
@@ -205,8 +205,10 @@ class SiteView:
 
     @property
     def logo_name(self) -> str:
-        """The logo's file name at the newsroom's root ('' without a logo)."""
-        return self.config.logo.name if self.config.logo is not None else ""
+        """The logo's file name at the newsroom's root, made by presskit ('logo.png'; '' without a logo)."""
+        if self.config.logo is None:
+            return ""
+        return photos.logo_name(photos.inspect(self.config.logo, self.config.logo.name))  # remembered since the check
 
     @property
     def base_url(self) -> str:

@@ -96,7 +96,7 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
         reason = "No space left on device" if mounted else "File too large"
         assert result.returncode == 1, result.stderr
         assert error_lines(result.stderr) == [
-            f"{disk / 'out'}:1:1: error: cannot write the output: {reason} (writing 2024-01-15-good/noise.png) [output]",
+            f"{disk / 'out'}:1:1: error: cannot write the output: {reason} (writing 2024-01-15-good/noise-1.png) [output]",
             "presskit: 1 error; the output folder was left as it was.",
         ]
         assert tree_digest(disk / "out") == before

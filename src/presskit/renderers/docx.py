@@ -16,9 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from PIL import Image
 
-from presskit import templates, urls
+from presskit import photos, templates, urls
 from presskit.renderers import RenderContext, RenderError
 from presskit.view import ReleaseView
 
@@ -296,16 +295,9 @@ class _Writer:
         self._hyperlink_element(paragraph, url).append(_run_element(text, link=True))
 
     def photo(self, photo) -> None:
-        source = photo.source
-        if photo.media_type == "image/webp":  # Word cannot show WebP: embed a PNG copy
-            with Image.open(source) as image:
-                buffer = io.BytesIO()
-                image.save(buffer, "PNG")
-                buffer.seek(0)
-                source = buffer
         width = Cm(15) if photo.width >= photo.height else Cm(10)
         paragraph = self.document.add_paragraph(style="Photo")
-        paragraph.add_run().add_picture(source if isinstance(source, io.BytesIO) else str(source), width=width)
+        paragraph.add_run().add_picture(_picture(photo.source, photo.media_type, photo.convert), width=width)
         inline = paragraph._p.xpath(".//wp:docPr")
         for doc_pr in inline:
             doc_pr.set("descr", photo.alt)
@@ -315,6 +307,13 @@ class _Writer:
             caption = f"{caption} © {photo.credit}".strip()
         if caption:
             self.document.add_paragraph(caption, style="Caption")
+
+
+def _picture(path: Path, media_type: str, convert: bool):
+    """What python-docx embeds: the file's name, or the sRGB 8-bit copy Word can show (CMYK, WebP, ...)."""
+    if not convert:
+        return str(path)
+    return io.BytesIO(photos.rendition(path, media_type, convert)[0])
 
 
 def _run_element(text: str, *, bold: bool = False, italic: bool = False, link: bool = False):
@@ -361,7 +360,8 @@ def _header_footer(document, organization: str, label: str, logo: Path | None, n
     header.style = "Header"
     header.text = ""
     if logo is not None:
-        header.add_run().add_picture(str(logo), height=Cm(1.1))
+        info = photos.inspect(logo, logo.name)  # checked when the configuration was read
+        header.add_run().add_picture(_picture(logo, info.media_type, info.convert), height=Cm(1.1))
         header.add_run("  ")
         for doc_pr in header._p.xpath(".//wp:docPr"):
             doc_pr.set("descr", organization)

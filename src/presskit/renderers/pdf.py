@@ -27,14 +27,18 @@ MAX_RESOURCE_BYTES = 25 * 1024 * 1024
 # fetcher. Nothing in the PDF (image names are hashes of their URLs) depends on where the project lives.
 PROJECT_BASE = "file:///presskit/project/"
 THEME_BASE = "file:///presskit/theme/"
+# Images the PDF cannot take as they are (CMYK, 16-bit, turned by EXIF...) are given as sRGB 8-bit copies
+# made in memory (photos.rendition), under this base and their published names.
+CONVERTED_BASE = "file:///presskit/converted/"
 
 
 class ConfinedFetcher(URLFetcher):
     """Serves data: URLs and regular files under the mounted folders; refuses everything else, loudly."""
 
-    def __init__(self, mounts: dict[str, Path]):
+    def __init__(self, mounts: dict[str, Path], converted: dict[str, tuple[bytes, str]] | None = None):
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
         self.mounts = {urlsplit(base).path: Path(os.path.realpath(folder)) for base, folder in mounts.items()}
+        self.converted = converted or {}  # URL -> (bytes, media type) of the images converted for the PDF
         # WeasyPrint swallows some fetch errors (fonts); every refusal is kept here and fails the render anyway.
         self.refusals: list[str] = []
 
@@ -49,6 +53,9 @@ class ConfinedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme != "file":
             raise self.refuse(f"refused to fetch {url!r}: only files inside the project are used")
+        if url in self.converted:
+            data, media_type = self.converted[url]
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
         path, shown = self.locate(unquote(urlsplit(url).path))
         try:
             info = os.stat(path)
@@ -88,11 +95,21 @@ class Logo:
     width_mm: float
 
 
-def _logo(config) -> Logo | None:
+def _logo(config, converted: dict[str, tuple[bytes, str]]) -> Logo | None:
     if config.logo is None:
         return None
     info = photos.inspect(config.logo, config.logo.name)  # checked when the configuration was read
-    return Logo(_project_url(config.logo, config.root), round(LOGO_HEIGHT_MM * info.width / info.height, 2))
+    url = _image_url(config.logo, photos.logo_name(info), info.media_type, info.convert, config.root, converted)
+    return Logo(url, round(LOGO_HEIGHT_MM * info.width / info.height, 2))
+
+
+def _image_url(path: Path, name: str, media_type: str, convert: bool, root: Path, converted: dict[str, tuple[bytes, str]]) -> str:
+    """The address WeasyPrint fetches an image from: the project's file, or its converted copy (kept in `converted`)."""
+    if not convert:
+        return _project_url(path, root)
+    url = CONVERTED_BASE + quote(name)
+    converted[url] = photos.rendition(path, media_type, convert)
+    return url
 
 
 class _Collect(logging.Handler):
@@ -128,17 +145,23 @@ class PdfRenderer:
 
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path:
         config = context.config
-        photos = {p.filename: p.source for p in view.release.photos}
+        converted: dict[str, tuple[bytes, str]] = {}
+        images = {p.filename: p for p in view.release.photos}
+
+        def asset(name: str) -> str:
+            photo = images[name]
+            return _image_url(photo.source, photo.filename, photo.media_type, photo.convert, config.root, converted)
+
         css_file = templates.theme_file(config, "pdf.css")
         html = context.env.get_template("release.pdf.html.j2").render(
             v=view,
             site=context.site,
             lang=view.release.lang,
             locale=language.get(view.release.lang),
-            asset=lambda name: _project_url(photos[name], config.root),
-            logo=_logo(config),
+            asset=asset,
+            logo=_logo(config, converted),
         )
-        fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME})
+        fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME}, converted)
         css_base = THEME_BASE if css_file.parent == templates.THEME else _project_url(css_file, config.root).rpartition("/")[0] + "/"
         target = folder / view.pdf_name
         collector = _Collect()
