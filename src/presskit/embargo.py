@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from presskit import language, templates
+from presskit import language, newsroom
 from presskit.renderers import RenderContext
 from presskit.staging import Staging
 from presskit.view import ReleaseView
@@ -22,4 +22,4 @@ def write_index(copies: list[ReleaseView], staging: Staging, context: RenderCont
         site_languages=[],
     )
     staging.write("index.html", html)
-    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
+    newsroom.write_assets(staging, context)  # the index's masthead shows the logo, as the newsroom's does

@@ -139,7 +139,12 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
             )
             staging.write(path, html)
             written.append(path)
-    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
-    if context.config.logo is not None:  # shown in the masthead and named in link previews
-        staging.write(context.site.logo_name, context.config.logo.read_bytes())
+    write_assets(staging, context)
     return written
+
+
+def write_assets(staging: Staging, context: RenderContext) -> None:
+    """The pages' stylesheet and the organization's logo (shown in the masthead, named in link previews)."""
+    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
+    if context.config.logo is not None:
+        staging.write(context.site.logo_name, context.config.logo.read_bytes())

@@ -139,7 +139,7 @@ def test_a_new_or_empty_folder_is_accepted_and_the_next_build_reuses_it(project:
         assert result.returncode == 0, result.stderr
         assert empty.is_symlink() and (tmp_path / "private").is_symlink()
         assert Path(os.path.realpath(empty)).parent == tmp_path / ".www.builds"
-        assert sorted(p.name for p in (tmp_path / "private").iterdir()) == ["2024-03-01-held", "index.html", "newsroom.css"]
+        assert sorted(p.name for p in (tmp_path / "private").iterdir()) == ["2024-03-01-held", "index.html", "logo.png", "newsroom.css"]
     assert (tmp_path / ".www.builds" / ".presskit-store").is_file()
 
 
