@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from presskit import dateline
+from presskit import contacts, dateline
 from presskit.config import timezone
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
@@ -19,12 +19,14 @@ from presskit.yamlsource import Mapping, Node, Scalar, Sequence
 MAX_TITLE = 110
 _HTTP = re.compile(r"http://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 
-Positions = dict  # {"root": [line, col], "title": ..., "date": ..., "embargo": ..., "photos": [...], "contacts": [...], "http": [[line, col, url], ...]}
+Positions = dict  # {"root": [line, col], "title": ..., "date": ..., "embargo": ..., "photos": [...], "contacts": [...],
+#                    "contact_fields": [{"phone": [line, col], ...}, ...], "http": [[line, col, url], ...]}
+CONTACT_FIELDS = ("phone", "mobile", "social")
 
 
 def positions(root: Node, lines: list[str]) -> Positions:
     """Where the fields the warnings point at are written, from a release's node tree."""
-    found: Positions = {"root": _at(root), "photos": [], "contacts": [], "http": []}
+    found: Positions = {"root": _at(root), "photos": [], "contacts": [], "contact_fields": [], "http": []}
     if isinstance(root, Mapping):
         for name in ("title", "date", "embargo"):
             if name in root.by_key:
@@ -33,6 +35,11 @@ def positions(root: Node, lines: list[str]) -> Positions:
             node = root.by_key.get(name, (None, None))[1]
             if isinstance(node, Sequence):
                 found[name] = [_at(item) for item in node.items if isinstance(item, Mapping)]
+                if name == "contacts":
+                    found["contact_fields"] = [
+                        {key: _at(item.by_key[key][1]) for key in CONTACT_FIELDS if key in item.by_key}
+                        for item in node.items if isinstance(item, Mapping)
+                    ]  # fmt: skip
     for scalar in _scalars(root):
         found["http"].extend(_http_links(scalar, lines))
     return found
@@ -56,9 +63,12 @@ def warnings(release: Release, where: Positions, config: Config, now: dt.datetim
         for photo, at in zip(release.photos, where["photos"]):
             if not photo.credit:
                 warn(at, f"photo '{photo.source.name}' has no credit; add 'credit' (or 'photo_credits' for the whole release)", "photo-credit")
-    for contact, at in zip(release.contacts, where["contacts"]):
+    contact_fields = where.get("contact_fields") or [{} for _ in where["contacts"]]
+    for contact, at, fields in zip(release.contacts, where["contacts"], contact_fields):
         if not (contact.email or contact.phone or contact.mobile):
             warn(at, f"contact '{contact.name}' has neither an e-mail address nor a phone number", "contact-unreachable")
+        for name, message, code in contacts.warnings(contact, lambda: contacts.region(config)):
+            warn(fields.get(name, at), message, code)
     for line, column, url in where["http"]:
         warn((line, column), f"'{url}' is an unencrypted http:// link; use https:// if the site offers it", "http-link")
     zone = timezone(config)

@@ -8,12 +8,12 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-from presskit import photos, urls, yamlsource
+from presskit import contacts, photos, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
 
 CONFIG_FILE = "pyproject.toml"
-_STRINGS = ("organization", "base_url", "lang", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir",
+_STRINGS = ("organization", "base_url", "lang", "region", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir",
             "pdf_variant")
 _KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size", "feed_size")
 # PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
@@ -52,6 +52,7 @@ def load(root: Path, reporter: Reporter) -> Config:
         return Config(root=root)
 
     values: dict = {}
+    contacts_value = None
     for key, value in section.items():
         line = _line_of(text, key)
         bad = _forbidden_in(value)
@@ -92,7 +93,7 @@ def load(root: Path, reporter: Reporter) -> Config:
             else:
                 reporter.error(path, line, 1, f"'{key}' must be a whole number from 1 to 1000", "config.type")
         elif key == "contacts":
-            values["contacts"] = tuple(_contacts(value, path, _line_of(text, "[[tool.presskit.contacts]]".strip("[]")), reporter))
+            contacts_value = value  # read once the region is known (below)
 
     for key in ("releases_dir", "templates_dir"):  # read from, and templates run: never outside the project
         if key in values and not (root / values[key]).resolve().is_relative_to(root.resolve()):
@@ -116,38 +117,87 @@ def load(root: Path, reporter: Reporter) -> Config:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             reporter.error(path, _line_of(text, "timezone"), 1, f"unknown time zone '{values['timezone']}'", "config.timezone")
             del values["timezone"]
+    if "region" in values:
+        if contacts.is_region(values["region"]):
+            values["region"] = values["region"].upper()
+        else:
+            reporter.error(path, _line_of(text, "region"), 1,
+                           f"unknown region '{values.pop('region')}'; use a two-letter country code such as FR, US or JP", "config.region")
+    if contacts_value is not None:
+        region = contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", "")))
+        values["contacts"] = tuple(_contacts(contacts_value, path, text, region, reporter))
     if "" in values.get("about", {}):
         values["about"] = {values.get("lang", "en"): values["about"].pop("")}
     return Config(root=root, **values)
 
 
-def _contacts(value, path: Path, line: int, reporter: Reporter) -> list[Contact]:
+def _contact_lines(text: str, count: int) -> list[tuple[int, int]]:
+    """The first and last line of each [[tool.presskit.contacts]] table (tomllib keeps no positions); the
+    line of `contacts = [...]` for contacts written inline."""
+    lines = text.splitlines()
+    headers = [n for n, line in enumerate(lines, 1) if re.match(r"\s*\[\[\s*tool\.presskit\.contacts\s*\]\]", line)]
+    if len(headers) != count:
+        line = _line_of(text, "contacts")
+        return [(line, line)] * count
+    spans = []
+    for header in headers:
+        end = next((n for n in range(header + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("[")), len(lines) + 1)
+        spans.append((header, end - 1))
+    return spans
+
+
+def _key_line(text: str, span: tuple[int, int], key: str) -> int:
+    """The line of `key = ...` inside one contact's table, else its first line."""
+    lines = text.splitlines()
+    for number in range(span[0], span[1] + 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[number - 1]):
+            return number
+    return span[0]
+
+
+def _contacts(value, path: Path, text: str, region: str, reporter: Reporter) -> list[Contact]:
+    """Default contacts, checked by the same rules as a release's (presskit.contacts); warnings too."""
     if not isinstance(value, list):
-        reporter.error(path, line, 1, "'contacts' must be an array of tables", "config.type")
+        reporter.error(path, _line_of(text, "contacts"), 1, "'contacts' must be an array of tables", "config.type")
         return []
     found = []
-    for item in value:
+    for item, span in zip(value, _contact_lines(text, len(value))):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            reporter.error(path, line, 1, "each contact needs a 'name'", "config.contact")
+            reporter.error(path, span[0], 1, "each contact needs a 'name'", "config.contact")
             continue
         unknown = [k for k in item if k not in CONTACT_FIELDS]
         if unknown:
-            reporter.error(path, line, 1, f"unknown contact field '{unknown[0]}'", "config.contact")
+            reporter.error(path, _key_line(text, span, unknown[0]), 1, f"unknown contact field '{unknown[0]}'", "config.contact")
             continue
-        if "email" in item and not urls.is_allowed(f"mailto:{item['email']}"):
-            reporter.error(path, line, 1, f"contact email '{item['email']}' is not an e-mail address", "config.contact")
+        wrong = [k for k in CONTACT_FIELDS if k in item and k != "social" and not isinstance(item[k], str)]
+        if wrong:
+            reporter.error(path, _key_line(text, span, wrong[0]), 1, f"contacts.{wrong[0]} must be text in quotes", "config.type")
             continue
+        fields = {k: " ".join(item[k].split()) for k in ("name", "role", "email", "phone", "mobile") if k in item}
+        if fields.get("email"):
+            try:
+                fields["email"] = contacts.email(fields["email"])
+            except contacts.ContactError as exc:
+                reporter.error(path, _key_line(text, span, "email"), 1, f"contacts.email: {exc}", "config.contact")
+                continue
         social = item.get("social")
         link = None
-        if isinstance(social, dict):
-            link = Link(str(social.get("label", "")), str(social.get("url", "")))
-        elif isinstance(social, str):
-            link = Link(social, social)
-        if link is not None and not urls.is_allowed(link.url):
-            reporter.error(path, line, 1, f"contact social link '{link.url}' is not an http(s) URL", "config.url")
-            link = None
-        fields = {k: str(v) for k, v in item.items() if k not in ("social",)}
-        found.append(Contact(**fields, social=link))
+        try:
+            if isinstance(social, dict):
+                url = str(social.get("url", ""))
+                link = Link(str(social.get("label", "")) or url, urls.check(url))
+            elif isinstance(social, str):
+                link = contacts.social(social)
+            elif social is not None:
+                raise contacts.ContactError("'social' must be a URL or a table {label, url}")
+        except (urls.UrlError, contacts.ContactError) as exc:
+            reporter.error(path, _key_line(text, span, "social"), 1, f"contacts.social: {exc}", "config.url")
+            continue
+        contact = Contact(**fields, social=link, phone_tel=contacts.tel(fields["phone"], region) if fields.get("phone") else "",
+                          mobile_tel=contacts.tel(fields["mobile"], region) if fields.get("mobile") else "")
+        for name, message, code in contacts.warnings(contact, lambda: region):
+            reporter.warning(path, _key_line(text, span, name), 1, message, f"check.{code}")
+        found.append(contact)
     return found
 
 

@@ -17,7 +17,12 @@ class Link:
 
 @dataclass(frozen=True)
 class Contact:
-    """A press contact; only the name is required."""
+    """A press contact; only the name is required.
+
+    `phone` and `mobile` are shown as written; `phone_tel` and `mobile_tel` are their `tel:` links in E.164
+    (`tel:+33467228646`), "" when the number could not be read (then it is shown without a link). A social
+    link whose `url` is "" is a bare handle (`@presse`), shown as text.
+    """
 
     name: str
     role: str = ""
@@ -25,6 +30,8 @@ class Contact:
     phone: str = ""
     mobile: str = ""
     social: Link | None = None
+    phone_tel: str = ""
+    mobile_tel: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class Config:
     organization: str = "Press office"
     base_url: str = "http://localhost:8000/"
     lang: str = "en"
+    region: str = ""  # the region national phone numbers are read in; "" = the territory of `lang` (contacts.region)
     timezone: str = "UTC"
     logo: Path | None = None
     about: dict[str, str] = field(default_factory=dict)

@@ -128,7 +128,7 @@ def encode_release(release: Release) -> dict:
     return {
         "slug": release.slug, "source": str(release.source), "title": release.title, "date": _when(release.date),
         "lang": release.lang, "label": release.label, "body": release.body,
-        "contacts": [[c.name, c.role, c.email, c.phone, c.mobile, _link(c.social)] for c in release.contacts],
+        "contacts": [[c.name, c.role, c.email, c.phone, c.mobile, _link(c.social), c.phone_tel, c.mobile_tel] for c in release.contacts],
         "subtitle": release.subtitle, "location": release.location, "section": release.section, "lead": release.lead,
         "links": [_link(link) for link in release.links],
         "photos": [[str(p.source), p.filename, p.alt, p.caption, p.credit, p.width, p.height, p.media_type, p.convert] for p in release.photos],
@@ -143,7 +143,7 @@ def decode_release(data: dict) -> Release:
     return Release(
         slug=data["slug"], source=Path(data["source"]), title=data["title"], date=_parse_when(data["date"]),
         lang=data["lang"], label=data["label"], body=data["body"],
-        contacts=tuple(Contact(n, r, e, p, m, Link(*s) if s else None) for n, r, e, p, m, s in data["contacts"]),
+        contacts=tuple(Contact(n, r, e, p, m, Link(*s) if s else None, pt, mt) for n, r, e, p, m, s, pt, mt in data["contacts"]),
         subtitle=data["subtitle"], location=data["location"], section=data["section"], lead=data["lead"],
         links=tuple(Link(*link) for link in data["links"]),
         photos=tuple(Photo(Path(s), f, a, c, cr, w, h, t, v) for s, f, a, c, cr, w, h, t, v in data["photos"]),

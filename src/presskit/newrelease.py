@@ -11,6 +11,10 @@ from pathlib import Path
 from presskit.model import Config, Contact
 
 MAX_SLUG_WORDS = 60  # characters of the headline kept in the file name
+# Text a new release holds until the press officer replaces it: a release that is not a draft and still
+# holds one of these is refused (releases.py), so that a placeholder never reaches journalists.
+BODY_PLACEHOLDER = "Write the release here."
+PLACEHOLDERS = (BODY_PLACEHOLDER,)
 
 
 class ReleaseExists(Exception):
@@ -53,7 +57,9 @@ def _contact(contact: Contact) -> str:
     for name in ("role", "email", "phone", "mobile"):
         value = getattr(contact, name)
         lines.append(f"    {name}: {_quote(value)}" if value else f"    {name}:")
-    if contact.social is not None:
+    if contact.social is not None and contact.social.url in ("", contact.social.label):  # a bare @handle, or a URL alone
+        lines.append(f"    social: {_quote(contact.social.label)}")
+    elif contact.social is not None:
         lines.append(f"    social: {{label: {_quote(contact.social.label)}, url: {_quote(contact.social.url)}}}")
     else:
         lines.append("    social:")
@@ -61,7 +67,7 @@ def _contact(contact: Contact) -> str:
 
 
 def text(config: Config, headline: str, date: dt.date, lang: str) -> str:
-    """The YAML of a new release: builds as it is; `presskit check` says what is still missing."""
+    """The YAML of a new release: a draft that builds as it is (with --drafts); `presskit check` says what is still missing."""
     if config.contacts:
         contacts = "\n".join(_contact(c) for c in config.contacts)
         contacts_note = "# Press contacts (from the project's configuration; edit them for this release)."
@@ -90,7 +96,7 @@ section:
 lead:
 # The text (required), in Markdown: paragraphs, - lists, 1. numbered lists, ## sub-headings, > quotes.
 body: |
-  Write the release here.
+  {BODY_PLACEHOLDER}
 # Links shown after the text (optional), for example:
 #  - label: More information
 #    url: https://www.example.org/
@@ -114,8 +120,9 @@ tags:
 about:
 # Embargo (optional): not published before this moment, with its UTC offset: {date.isoformat()}T09:00:00+01:00
 embargo:
-# true keeps the release out of the newsroom until it is ready (built only with --drafts).
-draft: false
+# A draft stays out of the newsroom (built only with --drafts, marked as a draft). Set false when the
+# release is ready: a release that still holds this file's placeholder text is refused.
+draft: true
 # A correction after publication (optional): when it was made, with its UTC offset, and the note shown
 # at the top of every format. The address and the feed's guid stay the same.
 updated:

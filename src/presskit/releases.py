@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -9,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from presskit import dateline, language, markup, photos, typography, urls, yamlsource
+from presskit import contacts, dateline, language, markup, newrelease, photos, typography, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link, Photo, Release
 from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence
@@ -133,6 +134,7 @@ class _Validator:
         self.config = config
         self.slug = slug
         self.lang = config.lang
+        self.region: str | None = None  # the project's phone region, worked out at the first number
 
     # -- generic checks -------------------------------------------------------------------------
     def _fields(self, mapping: Mapping, spec: dict[str, bool], where: str) -> dict[str, Node]:
@@ -226,6 +228,8 @@ class _Validator:
             date = self._date(fields["date"], "date", require_offset=False)
         embargo = self._date(fields.get("embargo"), "embargo", require_offset=True) if "embargo" in fields else None
         draft = self._bool(fields.get("draft"), "draft")
+        if not draft:
+            self._placeholders(root)
         updated = self._date(fields.get("updated"), "updated", require_offset=True) if "updated" in fields else None
         correction = self._typeset(self._text(fields.get("correction"), "correction", multiline=True))
         if correction and updated is None:
@@ -241,12 +245,12 @@ class _Validator:
         lead = self._markdown(fields.get("lead"), "lead", inline=True)
         links = tuple(self._links(fields.get("links")))
         photo_list = tuple(self._photos(fields.get("photos")))
-        contacts = tuple(self._contacts(fields.get("contacts")))
+        contact_list = tuple(self._contacts(fields.get("contacts")))
         if "contacts" not in fields:
-            contacts = tuple(self._typeset_contact(c) for c in self.config.contacts)
-            if not contacts:
+            contact_list = tuple(self._typeset_contact(c) for c in self.config.contacts)
+            if not contact_list:
                 self.f.error(root.mark, "missing 'contacts': give at least one press contact (or default contacts in [tool.presskit])", "release.missing-field")
-        elif not contacts and not self.f.failed:
+        elif not contact_list and not self.f.failed:
             self.f.error(fields["contacts"].mark, "'contacts' is empty: a release needs at least one press contact", "release.missing-field")
         tags = []
         for node in self._list(fields.get("tags"), "tags"):
@@ -263,7 +267,7 @@ class _Validator:
             lang=self.lang,
             label=self._typeset(self._text(fields.get("label"), "label")) or locale.label("label"),
             body=body,
-            contacts=contacts,
+            contacts=contact_list,
             subtitle=self._typeset(self._text(fields.get("subtitle"), "subtitle")),
             location=self._typeset(self._text(fields.get("location"), "location")),
             section=self._typeset(self._text(fields.get("section"), "section")),
@@ -290,6 +294,17 @@ class _Validator:
         except dateline.DateError as exc:
             self.f.error(node.mark, f"{name}: {exc}", f"release.{name}")
             return None
+
+    def _placeholders(self, root: Mapping) -> None:
+        """A release that is not a draft must not publish the text `presskit new` left to be replaced."""
+        for name, node in _scalars(root, ""):
+            value = " ".join((node.value or "").split())
+            for placeholder in newrelease.PLACEHOLDERS:
+                if placeholder in value:
+                    first_line = node.mark.line + (1 if node.style in ("|", ">") else 0)
+                    mark = self._find(placeholder, first_line, node.mark)
+                    self.f.error(mark, f"{name}: the placeholder text '{placeholder}' of 'presskit new' is still there; "
+                                       "write the release, or keep 'draft: true' until it is ready", "release.placeholder")
 
     def _bool(self, node: Node | None, name: str) -> bool:
         if node is None:
@@ -353,9 +368,11 @@ class _Validator:
             email = self._text(fields.get("email"), "contacts.email")
             if email:
                 try:
-                    urls.check_email(email)
-                except urls.UrlError as exc:
+                    email = contacts.email(email)
+                except contacts.ContactError as exc:
                     self.f.error(fields["email"].mark, f"contacts.email: {exc}", "release.email")
+            phone = self._text(fields.get("phone"), "contacts.phone")
+            mobile = self._text(fields.get("mobile"), "contacts.mobile")
             social = None
             if "social" in fields:
                 social = self._social(fields["social"])
@@ -364,10 +381,20 @@ class _Validator:
                     name=self._typeset(name),
                     role=self._typeset(self._text(fields.get("role"), "contacts.role")),
                     email=email,
-                    phone=self._text(fields.get("phone"), "contacts.phone"),
-                    mobile=self._text(fields.get("mobile"), "contacts.mobile"),
+                    phone=phone,
+                    mobile=mobile,
                     social=social,
+                    phone_tel=self._tel(phone),
+                    mobile_tel=self._tel(mobile),
                 )
+
+    def _tel(self, number: str) -> str:
+        """The tel: link of a number (a warning of `check` when there is none: checks.warnings)."""
+        if not number:
+            return ""
+        if self.region is None:
+            self.region = contacts.region(self.config)
+        return contacts.tel(number, self.region)
 
     def _social(self, node: Node) -> Link | None:
         if isinstance(node, Mapping):
@@ -375,14 +402,25 @@ class _Validator:
             url = self._url(fields.get("url"), "contacts.social.url")
             label = self._text(fields.get("label"), "contacts.social.label")
             return Link(label or url, url) if url else None
+        if isinstance(node, Scalar) and node.value and contacts.is_handle(node.value):
+            return contacts.social(node.value)  # a bare @handle: shown as text (check warns)
         url = self._url(node, "contacts.social")
         return Link(url, url) if url else None
 
     def _typeset_contact(self, contact: Contact) -> Contact:
-        return Contact(
-            name=self._typeset(contact.name), role=self._typeset(contact.role), email=contact.email,
-            phone=contact.phone, mobile=contact.mobile, social=contact.social,
-        )  # fmt: skip
+        return dataclasses.replace(contact, name=self._typeset(contact.name), role=self._typeset(contact.role))
+
+
+def _scalars(node: Node, name: str):
+    """Every text value under a node, with its field's dotted name (contacts.role)."""
+    if isinstance(node, Scalar):
+        yield name, node
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from _scalars(item, name)
+    elif isinstance(node, Mapping):
+        for key, value in node.items:
+            yield from _scalars(value, f"{name}.{key.value}" if name else str(key.value))
 
 
 def _is_null(node: Node) -> bool:

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from presskit import dateline, language, markup, photos, typography, urls
+from presskit import contacts, dateline, language, markup, photos, typography, urls
 from presskit.model import Config, Release
 
 
@@ -168,9 +168,10 @@ class ReleaseView:
         """From this release's page to a file of another release."""
         return f"../{slug}/{path}"
 
-    @staticmethod
-    def tel(number: str) -> str:
-        return urls.tel(number)
+    def tel(self, number: str) -> str:
+        """The tel: link (E.164) of a phone number, "" when it is not a valid number (for template overrides
+        that still call it; the built-in templates use the contact's phone_tel and mobile_tel)."""
+        return contacts.tel(number, contacts.region(self.config)) if number else ""
 
 
 def language_name(lang: str) -> str:

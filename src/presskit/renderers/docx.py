@@ -92,14 +92,20 @@ class DocxRenderer:
             if contact.email:
                 paragraph.add_run().add_break()
                 writer.hyperlink(paragraph, f"mailto:{contact.email}", contact.email)
-            for key, number in (("phone", contact.phone), ("mobile", contact.mobile)):
+            for key, number, link in (("phone", contact.phone, contact.phone_tel), ("mobile", contact.mobile, contact.mobile_tel)):
                 if number:
                     paragraph.add_run().add_break()
                     paragraph.add_run(view.colon(view.label(key)) + " ")
-                    writer.hyperlink(paragraph, urls.tel(number), number)
+                    if link:
+                        writer.hyperlink(paragraph, link, number)
+                    else:
+                        paragraph.add_run(number)  # not a number presskit could read: text, no link
             if contact.social:
                 paragraph.add_run().add_break()
-                writer.hyperlink(paragraph, contact.social.url, contact.social.label)
+                if contact.social.url:
+                    writer.hyperlink(paragraph, contact.social.url, contact.social.label)
+                else:
+                    paragraph.add_run(contact.social.label)  # a bare @handle
         if release.about:
             document.add_paragraph(view.label("about"), style="About Heading")
             writer.paragraph(release.about, "About")
