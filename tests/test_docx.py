@@ -84,8 +84,8 @@ def test_links_and_email_addresses_are_real_hyperlinks(samples):
     assert found == [
         ("https://quinzaine.japonoccitanie.fr/", "https://quinzaine.japonoccitanie.fr/"),
         ("mathilde.masson@laregion.fr", "mailto:mathilde.masson@laregion.fr"),
-        ("04 67 22 86 46", "tel:0467228646"),
-        ("06 07 75 52 82", "tel:0607755282"),
+        ("04 67 22 86 46", "tel:+33467228646"),
+        ("06 07 75 52 82", "tel:+33607755282"),
         ("service.presse@laregion.fr", "mailto:service.presse@laregion.fr"),
         ("@presseoccitanie", "https://twitter.com/presseoccitanie"),
     ]

@@ -165,6 +165,8 @@ def test_project_folders_outside_the_project_are_refused(project_copy: Path, key
 
 
 def test_yaml_1_1_surprises_stay_strings(project_copy: Path):
+    config = project_copy / "pyproject.toml"
+    config.write_text(config.read_text() + 'region = "FR"\n')  # 0467228646 is a French number
     (project_copy / BAD).write_text(
         "title: NO\ndate: 2024-02-01\nlocation: 12:30\nbody: 'yes'\ncontacts:\n  - name: Off\n    phone: 0467228646\n"
     )
@@ -173,5 +175,5 @@ def test_yaml_1_1_surprises_stay_strings(project_copy: Path):
     page = (project_copy / "out" / "2024-02-01-bad" / "index.html").read_text()
     assert "<h1>NO</h1>" in page
     assert "12:30, February 1, 2024" in page
-    assert 'href="tel:0467228646">0467228646</a>' in page
+    assert 'href="tel:+33467228646">0467228646</a>' in page
     assert "<strong class=\"name\">Off</strong>" in page

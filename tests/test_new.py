@@ -18,9 +18,10 @@ name = "Service presse"
 email = "presse@example.org"
 social = { label = "@presse", url = "https://social.example.org/@presse" }
 """
+NOW = "2024-06-01T00:00:00+00:00"
 
 
-def test_new_release_has_every_field_and_builds_as_is(tmp_path: Path):
+def test_new_release_has_every_field_and_builds_as_is_as_a_draft(tmp_path: Path):
     project = make_project(tmp_path, {}, CONTACTS_CONFIG)
     result = run_presskit("new", "Appel à projets « Recherche et société » : 5 M€", "--lang", "fr", "--date", "2024-05-02", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -35,9 +36,13 @@ def test_new_release_has_every_field_and_builds_as_is(tmp_path: Path):
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert len(comments) >= len(FIELDS)
 
-    build = run_presskit("build", "--now", "2024-06-01T00:00:00+00:00", cwd=project)
-    assert build.returncode == 0, build.stderr
+    assert "draft: true\n" in text
     slug = path.stem
+    build = run_presskit("build", "--now", NOW, cwd=project)
+    assert build.returncode == 0, build.stderr
+    assert not (project / "out" / slug).exists()  # a draft: the next build does not publish it
+    build = run_presskit("build", "--drafts", "--now", NOW, cwd=project)
+    assert build.returncode == 0, build.stderr
     pdf = pdf_text(project / "out" / slug / f"{slug}.pdf")
     assert "Appel à projets" in pdf and "Write the release here." in pdf and "presse@example.org" in pdf
     assert "Communiqué de presse".upper() in pdf.upper()
@@ -74,7 +79,7 @@ def test_new_without_default_contacts_still_builds(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     text = (project / "releases" / "2024-05-02-quotes-and-colons-fine.yaml").read_text()
     assert '  - name: "Test Office"\n' in text
-    build = run_presskit("build", cwd=project)
+    build = run_presskit("build", "--drafts", cwd=project)
     assert build.returncode == 0, build.stderr
     page = (project / "out" / "2024-05-02-quotes-and-colons-fine" / "index.html").read_text()
     assert "Quotes “and” colons: fine" in page

@@ -23,11 +23,6 @@ class ContactError(ValueError):
     """A contact field presskit refuses."""
 
 
-# One address, dot-atom local part (letters and digits of any script, and the few signs a mailto: link
-# carries as they are) at a domain of two or more labels.
-_ATOM = r"[\w!$'*+~-]+"
-_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
-_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 _HANDLE = re.compile(r"@[\w.-]{1,64}(?:@[^\W_][\w-]*(?:\.[^\W_][\w-]*)+)?")
 
 
@@ -42,8 +37,7 @@ def email(value: str) -> str:
         raise ContactError(f"'{value}' is not a single e-mail address: give one address only")
     if "?" in address:
         raise ContactError(f"'{value}' is not a single e-mail address: '?' and what follows (mail headers such as bcc=) are not allowed")
-    local, _, domain = address.rpartition("@")
-    if not _EMAIL.fullmatch(address) or len(local) > 64 or len(address) > 254 or domain.rsplit(".", 1)[-1].isdigit():
+    if not urls.is_address(address):  # the grammar mailto: links are checked with too
         raise ContactError(f"'{value}' is not an e-mail address")
     return address
 

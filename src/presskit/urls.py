@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+# An e-mail address (the one grammar of presskit: contact e-mails and mailto: links): a dot-atom local part
+# (letters and digits of any script, and the few signs a mailto: link carries as they are) at a domain of
+# two or more labels.
+_ATOM = r"[\w!$'*+~-]+"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 
 
 class UrlError(ValueError):
@@ -29,9 +34,15 @@ def check(url: str) -> str:
         raise UrlError(f"'{scheme}:' links are not allowed ('{url}'); use http, https, mailto or tel")
     if scheme in ("http", "https") and not parts.netloc:
         raise UrlError(f"'{url}' has no host name")
-    if scheme == "mailto" and not _EMAIL.match(parts.path):
+    if scheme == "mailto" and not all(is_address(address) for address in unquote(parts.path).split(",")):
         raise UrlError(f"'{url}' is not a valid e-mail link")
     return stripped
+
+
+def is_address(text: str) -> bool:
+    """True for one e-mail address (local@domain.example), nothing around it."""
+    local, _, domain = text.rpartition("@")
+    return bool(_ADDRESS.fullmatch(text)) and len(local) <= 64 and len(text) <= 254 and not domain.rsplit(".", 1)[-1].isdigit()
 
 
 def is_allowed(url: str) -> bool:
