@@ -76,11 +76,6 @@ def test_the_placeholder_anywhere_in_a_release_that_is_not_a_draft(project_copy:
     assert build_refused(project_copy, f"{BAD}:{expected}") == [f"{BAD}:{expected}"]
 
 
-def test_a_draft_may_hold_the_placeholder(project_copy: Path):
-    write(project_copy, "title: T\ndate: 2024-02-01\nbody: Write the release here.\ncontacts:\n  - name: A\ndraft: true\n")
-    assert run_presskit("check", cwd=project_copy).returncode == 0
-
-
 def test_every_placeholder_new_writes_is_refused():
     """The list the validator refuses is the text `new` writes: one source of truth."""
     import datetime as dt
