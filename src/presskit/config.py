@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 
 from presskit import contacts, photos, urls, yamlsource
@@ -124,7 +126,8 @@ def load(root: Path, reporter: Reporter) -> Config:
             reporter.error(path, _line_of(text, "region"), 1,
                            f"unknown region '{values.pop('region')}'; use a two-letter country code such as FR, US or JP", "config.region")
     if contacts_value is not None:
-        region = contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", "")))
+        # The phone region is worked out (and phonenumbers imported, 50 ms) only when a contact has a number.
+        region = functools.cache(lambda: contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", ""))))
         values["contacts"] = tuple(_contacts(contacts_value, path, text, region, reporter))
     if "" in values.get("about", {}):
         values["about"] = {values.get("lang", "en"): values["about"].pop("")}
@@ -155,7 +158,7 @@ def _key_line(text: str, span: tuple[int, int], key: str) -> int:
     return span[0]
 
 
-def _contacts(value, path: Path, text: str, region: str, reporter: Reporter) -> list[Contact]:
+def _contacts(value, path: Path, text: str, region: Callable[[], str], reporter: Reporter) -> list[Contact]:
     """Default contacts, checked by the same rules as a release's (presskit.contacts); warnings too."""
     if not isinstance(value, list):
         reporter.error(path, _line_of(text, "contacts"), 1, "'contacts' must be an array of tables", "config.type")
@@ -193,9 +196,9 @@ def _contacts(value, path: Path, text: str, region: str, reporter: Reporter) -> 
         except (urls.UrlError, contacts.ContactError) as exc:
             reporter.error(path, _key_line(text, span, "social"), 1, f"contacts.social: {exc}", "config.url")
             continue
-        contact = Contact(**fields, social=link, phone_tel=contacts.tel(fields["phone"], region) if fields.get("phone") else "",
-                          mobile_tel=contacts.tel(fields["mobile"], region) if fields.get("mobile") else "")
-        for name, message, code in contacts.warnings(contact, lambda: region):
+        contact = Contact(**fields, social=link, phone_tel=contacts.tel(fields["phone"], region()) if fields.get("phone") else "",
+                          mobile_tel=contacts.tel(fields["mobile"], region()) if fields.get("mobile") else "")
+        for name, message, code in contacts.warnings(contact, region):
             reporter.warning(path, _key_line(text, span, name), 1, message, f"check.{code}")
         found.append(contact)
     return found

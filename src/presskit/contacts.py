@@ -84,7 +84,8 @@ def warnings(contact: Contact, region: Callable[[], str]) -> list[tuple[str, str
     found = []
     for name, number, link in (("phone", contact.phone, contact.phone_tel), ("mobile", contact.mobile, contact.mobile_tel)):
         if number and not link:
-            where = f"in region {region()} or " if region() else ""
+            code = region()
+            where = f"in region {code} or " if code else ""
             found.append((name, f"contacts.{name}: '{number}' is not a valid phone number ({where}with a +country code); "
                                 "it is shown as written, without a link", "phone"))
     if contact.social is not None and not contact.social.url:
