@@ -90,6 +90,8 @@ def _pdf(project: Path, slug: str) -> Path:
 def test_emoji_are_drawn_with_the_emoji_font_and_pass_through_every_output(built):
     project, stderr = built
     out = project / "out"
+    setup = (REPO / "scripts" / "install-system-deps").read_text(encoding="utf-8")
+    assert "fonts-noto-color-emoji" in re.search(r"want=\((.*)\)", setup).group(1)  # installed by the build set
     assert f"{EMOJI}.yaml" not in "".join(line for line in stderr.splitlines() if ": error: " in line)
     fonts = subprocess.run(["pdffonts", str(_pdf(project, EMOJI))], capture_output=True, text=True, check=True).stdout
     emoji_fonts = [line.split() for line in fonts.splitlines() if "Noto-Color-Emoji" in line]
