@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from presskit import contacts, dateline
+from presskit import contacts, dateline, releases, textcheck, yamlsource
 from presskit.config import timezone
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
@@ -20,7 +20,9 @@ MAX_TITLE = 110
 _HTTP = re.compile(r"http://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 
 Positions = dict  # {"root": [line, col], "title": ..., "date": ..., "embargo": ..., "photos": [...], "contacts": [...],
-#                    "contact_fields": [{"phone": [line, col], ...}, ...], "http": [[line, col, url], ...]}
+#                    "contact_fields": [{"phone": [line, col], ...}, ...], "http": [[line, col, url], ...],
+#                    "bidi": [[line, col, field, char], ...],
+#                    "text": [[line, col, field, distinct characters that need a glyph], ...]}
 CONTACT_FIELDS = ("phone", "mobile", "social")
 
 
@@ -40,8 +42,15 @@ def positions(root: Node, lines: list[str]) -> Positions:
                         {key: _at(item.by_key[key][1]) for key in CONTACT_FIELDS if key in item.by_key}
                         for item in node.items if isinstance(item, Mapping)
                     ]  # fmt: skip
+    found["bidi"], found["text"] = [], []
     for scalar in _scalars(root):
         found["http"].extend(_http_links(scalar, lines))
+    for name, scalar in _fields(root, ""):
+        value = scalar.value or ""
+        found["bidi"].extend([*at, name, char] for at, char in _bidi_controls(scalar, lines))
+        glyphs = "".join(c for c in dict.fromkeys(value) if textcheck.needs_glyph(c))
+        if glyphs:
+            found["text"].append([*_at(scalar), name, glyphs])
     return found
 
 
@@ -71,6 +80,14 @@ def warnings(release: Release, where: Positions, config: Config, now: dt.datetim
             warn(fields.get(name, at), message, code)
     for line, column, url in where["http"]:
         warn((line, column), f"'{url}' is an unencrypted http:// link; use https:// if the site offers it", "http-link")
+    for line, column, name, char in where.get("bidi", ()):
+        warn((line, column), f"{name}: unbalanced bidirectional control {textcheck.describe(char)} removed: left open, it would reorder the text around the field", "bidi-control")
+    for line, column, name, chars in where.get("text", ()):
+        missing = textcheck.missing_glyphs(chars)
+        if missing:
+            places = _places(release.source, line, column, missing)
+            for char in missing:
+                warn(places[char], f"{name}: no installed font has {textcheck.describe(char)}: the PDF shows an empty box in its place", "missing-glyph")
     zone = timezone(config)
     published = dateline.as_datetime(release.date, zone)
     if release.embargo is None and published > now:
@@ -119,3 +136,53 @@ def _http_links(scalar: Scalar, lines: list[str]):
                 yield [number, index + 1, url]
                 line, column = number, index + 1 + len(url)
                 break
+
+
+def _fields(node: Node, name: str):
+    """Every text value with the field it belongs to ('title', 'contacts.name', 'tags', 'photos.caption')."""
+    if isinstance(node, Scalar):
+        if node.value:
+            yield name, node
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from _fields(item, name)
+    elif isinstance(node, Mapping):
+        for key, value in node.items:
+            yield from _fields(value, f"{name}.{key.value}" if name else str(key.value))
+
+
+def _bidi_controls(scalar: Scalar, lines: list[str]):
+    """Where each unbalanced bidirectional control of a value is written (the value's start when escaped)."""
+    value = scalar.value or ""
+    line, column = scalar.mark.line, scalar.mark.column
+    for index in textcheck.unbalanced_bidi(value):
+        char = value[index]
+        at = _search(lines, char, line, column)
+        if at is None:
+            yield _at(scalar), char
+        else:
+            yield list(at), char
+            line, column = at[0], at[1] + 1
+
+
+def _search(lines: list[str], needle: str, line: int, column: int, reach: int = 2000) -> tuple[int, int] | None:
+    """The first place `needle` is written at or after line:column (1-based), within `reach` lines."""
+    for number in range(line, min(line + reach, len(lines) + 1)):
+        start = column - 1 if number == line else 0
+        index = lines[number - 1].find(needle, start)
+        if index >= 0:
+            return number, index + 1
+    return None
+
+
+def _places(source, line: int, column: int, chars: list[str]) -> dict[str, list[int]]:
+    """Where each character is first written in a value starting at line:column (read again: it is rare)."""
+    try:
+        lines = yamlsource.decode(releases.read_source(source)).splitlines()
+    except (OSError, yamlsource.SourceError):
+        lines = []
+    found = {}
+    for char in chars:
+        at = _search(lines, char, line, column)
+        found[char] = list(at) if at else [line, column]
+    return found

@@ -22,6 +22,10 @@ class Locale:
     labels: dict[str, str]
     typography: dict
 
+    @property
+    def direction(self) -> str:
+        return direction(self.lang)
+
     def label(self, key: str, **values: str) -> str:
         """A label in this language, filled in and typeset ('Contact presse', 'Tél.\u00a0:')."""
         return _label(self.lang, self.labels[key], tuple(sorted(values.items())))
@@ -32,6 +36,15 @@ def _label(lang: str, text: str, values: tuple[tuple[str, str], ...]) -> str:
     from presskit import typography  # typography reads this module's data
 
     return typography.typeset(text.format(**dict(values)) if values else text, lang)
+
+
+@functools.cache
+def direction(lang: str) -> str:
+    """The writing direction of a language, 'rtl' (Arabic, Hebrew, Persian, Urdu ...) or 'ltr', from CLDR:
+    the `dir` of every page, listing entry, feed item and PDF in that language (no data file needed)."""
+    from presskit import dateline  # dateline reads this module's data
+
+    return "rtl" if dateline.cldr_locale(lang).text_direction == "rtl" else "ltr"
 
 
 @functools.cache

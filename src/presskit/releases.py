@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from presskit import contacts, dateline, language, markup, newrelease, photos, typography, urls, yamlsource
+from presskit import contacts, dateline, language, markup, newrelease, photos, textcheck, typography, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link, Photo, Release
 from presskit.yamlsource import Mapping, Mark, Node, Scalar, Sequence
@@ -155,7 +155,9 @@ class _Validator:
         if not isinstance(node, Scalar):
             self.f.error(node.mark, f"'{name}' must be text, not {_KINDS[type(node)]}", "release.type")
             return ""
-        value = node.value or ""
+        # Bidirectional controls left open would reorder the text around the field: removed here, once,
+        # for every output (checks.py warns about each one at its place).
+        value = textcheck.balance_bidi(node.value or "")
         value = value.strip() if multiline else " ".join(value.split())
         if not value:
             self.f.error(node.mark, f"'{name}' is empty", "release.empty-field")

@@ -11,6 +11,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
+from presskit import language
 from presskit.diagnostics import Reporter
 from presskit.model import Config
 
@@ -118,6 +119,7 @@ def environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["filesize"] = _filesize
+    env.filters["direction"] = language.direction  # {{ lang|direction }}: 'rtl' or 'ltr'
     return env
 
 

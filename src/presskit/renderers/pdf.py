@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from presskit import language, photos, templates
+from presskit import language, photos, templates, textcheck
 from presskit.renderers import RenderContext, RenderError
 from presskit.view import ReleaseView
 
@@ -120,7 +120,18 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if _warned_missing_glyph(record):
+            return
         self.messages.append(record.getMessage())
+
+
+def _warned_missing_glyph(record: logging.LogRecord) -> bool:
+    """A character that no installed font has: the release's warnings name it (checks.py); it is no failure.
+
+    Any other missing glyph (a font in the stack that fontconfig does not fall back from) still fails the PDF.
+    """
+    args = record.args if isinstance(record.args, tuple) else ()
+    return record.msg.startswith(".notdef glyph") and len(args) == 2 and isinstance(args[1], int) and textcheck.no_font_has(chr(args[1]))
 
 
 class PdfRenderer:
