@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -268,16 +270,32 @@ def test_workers_replaced_between_batches_render_every_release_once(tmp_path: Pa
 def test_a_tampered_model_cache_is_not_trusted(project: Path):
     """The cache lives in the project folder: a cached release whose photo points outside it is validated again."""
     cache = project / ".presskit" / "cache" / "releases.json"
-    data = json.loads(cache.read_text())
+    signature, _newline, body = cache.read_text().partition("\n")
+    data = json.loads(body)
     entry = data["entries"][f"releases/{SLUGS[2]}.yaml"]
     outside = project.parent / "outside.png"
     Image.new("RGB", (60, 60), "red").save(outside)
     entry["release"]["photos"][0][0] = str(outside)
     entry["photos"][0] = [str(outside), outside.stat().st_size, outside.stat().st_mtime_ns]
-    cache.write_text(json.dumps(data))
+    cache.write_text(signature + "\n" + json.dumps(data))
     assert rendered(build(project)) == []
     assert Image.open(project / "out" / SLUGS[2] / "photo-1.png").getpixel((1, 1)) == (0, 0, 255)
     assert str(outside) not in cache.read_text()
+
+
+def test_a_model_cache_not_signed_with_the_users_key_is_ignored(project: Path):
+    """Whoever can write the project but not the user's cache folder cannot plant a 'validated' release."""
+    cache = project / ".presskit" / "cache" / "releases.json"
+    _signature, _newline, body = cache.read_text().partition("\n")
+    data = json.loads(body)
+    release = data["entries"][f"releases/{SLUGS[0]}.yaml"]["release"]
+    planted = json.dumps(data).replace(json.dumps(release["title"]), json.dumps("Planted title"))
+    assert planted != json.dumps(data)
+    forged = hmac.new(b"a guessed key", planted.encode(), hashlib.sha256).hexdigest()
+    cache.write_text(forged + "\n" + planted)
+    assert rendered(build(project)) == []
+    assert "Planted title" not in (project / "out" / "index.html").read_text()
+    assert "Planted title" not in cache.read_text()
 
 
 def test_a_new_translation_re_renders_the_page_it_links_to_and_matches_a_fresh_build(project: Path):

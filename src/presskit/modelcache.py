@@ -4,13 +4,20 @@ Stored as JSON (never pickle: the cache sits in the project folder) in `.presski
 one entry per release file, keyed by the SHA-256 of the file's bytes and the size and modification
 time of its photos; the whole cache is dropped when the configuration or presskit itself changes.
 Only files without errors are cached: a file with errors is read again and reports them again.
+
+The cache is signed (HMAC-SHA256) with a key kept outside the project, in the user's cache folder: whoever
+can write into the project but not into that folder cannot plant a "validated" release (a photo path
+outside the project, a link no validator would pass). A cache whose signature does not match is ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +26,30 @@ from presskit.model import Contact, Link, Photo, Release
 
 CACHE_FILE = Path(".presskit") / "cache" / "releases.json"
 FORMAT = 1
+
+
+def _signing_key() -> bytes | None:
+    """This user's key for signing caches, made on first use ($XDG_CACHE_HOME/presskit/cache-key, mode 0600);
+    None when it cannot be read or made (then nothing is cached)."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "presskit"
+    path = folder / "cache-key"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(prefix=".cache-key-", dir=folder)
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+        os.replace(temporary, path)
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _signature(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
 @dataclass
@@ -45,7 +76,12 @@ class ModelCache:
         """The project's cache for this configuration and presskit version (empty when stale or unreadable)."""
         cache = cls(root / CACHE_FILE, key)
         try:
-            data = json.loads(cache.path.read_bytes())
+            signed = cache.path.read_bytes()
+            signature, _newline, body = signed.partition(b"\n")
+            secret = _signing_key()
+            if secret is None or not hmac.compare_digest(signature, _signature(secret, body)):
+                raise ValueError("not signed by this user")
+            data = json.loads(body)
             if data.get("format") != FORMAT or data.get("key") != key:
                 cache.changed = True
                 return cache
@@ -81,11 +117,15 @@ class ModelCache:
             "key": self.key,
             "entries": {name: _entry_data(entry) for name, entry in sorted(self.entries.items())},
         }
+        secret = _signing_key()
+        if secret is None:
+            return
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".releases-", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(_signature(secret, body) + b"\n" + body)
             os.replace(temporary, self.path)
             self.changed = False
         except OSError:
