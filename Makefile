@@ -5,13 +5,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: newsroom test system-deps system-deps-test venv node-tools clean
+.PHONY: newsroom test lint system-deps system-deps-test venv node-tools clean
 
 newsroom: system-deps venv
 	$(BIN)/presskit build
 
-test: system-deps-test venv node-tools
+test: system-deps-test venv node-tools lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (configured in pyproject.toml): a lint or format finding fails the test command, and so CI.
+lint: venv
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 venv: $(VENV)/.installed
 

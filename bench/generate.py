@@ -24,7 +24,10 @@ def generate(project: Path, count: int) -> list[Path]:
         shutil.rmtree(project / "assets", ignore_errors=True)
         shutil.copytree(REPO / "assets", project / "assets")
     # Every generated release is published: no embargo, and no translation link to a sample's slug.
-    texts = [re.sub(r"^(translation_of|embargo): .*\n", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE) for path in SAMPLES]
+    texts = [
+        re.sub(r"^(translation_of|embargo): .*\n", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        for path in SAMPLES
+    ]
     start = dt.date(2015, 1, 1)
     files = []
     for number in range(count):
@@ -32,7 +35,13 @@ def generate(project: Path, count: int) -> list[Path]:
         day = start + dt.timedelta(days=number * 3000 // max(count, 1))  # spread over ~8 years, all in the past
         text = re.sub(r"^date: .*$", f"date: {day.isoformat()}", text, count=1, flags=re.MULTILINE)
         # A different headline each time: the number goes in front of the title's first line of text.
-        text = re.sub(r"^(title: (?:>-\n  )?\"?)", lambda m: f"{m.group(1)}No. {number} - ", text, count=1, flags=re.MULTILINE)
+        text = re.sub(
+            r"^(title: (?:>-\n  )?\"?)",
+            lambda m, number=number: f"{m.group(1)}No. {number} - ",
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        )
         path = releases / f"{day.isoformat()}-release-{number:05d}.yaml"
         path.write_text(text, encoding="utf-8")
         files.append(path)

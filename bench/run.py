@@ -35,6 +35,7 @@ NOW = "2026-01-01T00:00:00+00:00"  # every generated release is in the past
 
 # -- measuring one process ------------------------------------------------------------------------
 
+
 def _children(pid: int) -> list[int]:
     found = []
     try:
@@ -123,7 +124,14 @@ def measure(args: list[str], cwd: Path, memory: bool = True) -> dict:
         sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(args)} failed in {cwd}:\n{err[-3000:]}")
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "peak_rss_mb": peak[1] / 2**20, "stdout": out, "stderr": err}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": peak[0] / 2**20,
+        "peak_rss_mb": peak[1] / 2**20,
+        "stdout": out,
+        "stderr": err,
+    }
 
 
 def presskit(*args: str) -> list[str]:
@@ -148,8 +156,13 @@ def median_of(runs: int, prepare, args: list[str], project: Path) -> dict:
     prepare()
     sampled = measure(args, project)
     walls = [r["wall"] for r in results]
-    return {"wall": statistics.median(walls), "walls": walls, "peak_mb": sampled["peak_mb"],
-            "peak_rss_mb": sampled["peak_rss_mb"], "last": results[-1]}
+    return {
+        "wall": statistics.median(walls),
+        "walls": walls,
+        "peak_mb": sampled["peak_mb"],
+        "peak_rss_mb": sampled["peak_rss_mb"],
+        "last": results[-1],
+    }
 
 
 # -- scenarios ------------------------------------------------------------------------------------
@@ -157,12 +170,13 @@ def median_of(runs: int, prepare, args: list[str], project: Path) -> dict:
 IDEAL = r"""
 import json, sys, tempfile, time
 from pathlib import Path
-from presskit import archive, templates
-from presskit.build import load_project
+from presskit.site import templates
+from presskit.sources import load as archive
+from presskit.build.pipeline import load_project
 from presskit.diagnostics import Reporter
 from presskit.renderers import RenderContext
 from presskit.renderers.pdf import PdfRenderer
-from presskit.view import ReleaseView, SiteView
+from presskit.site.view import ReleaseView, SiteView
 root = Path(sys.argv[1])
 config, sources = load_project(root, Reporter(root))
 share, shares = (int(sys.argv[2]), int(sys.argv[3])) if len(sys.argv) > 3 else (0, 1)
@@ -191,8 +205,16 @@ def busy_pdf_times(project: Path, cores: int) -> list[float]:
     """The same renders, timed while every core renders PDFs: one process per core, each with its share.
     A PDF takes longer when the other cores work too (they share caches and memory bandwidth); this is
     the floor a build rendering nothing but PDFs on every core could reach on this machine."""
-    processes = [subprocess.Popen([PYTHON, "-c", IDEAL, str(project), str(n), str(cores)], cwd=project,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(cores)]  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            [PYTHON, "-c", IDEAL, str(project), str(n), str(cores)],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(cores)
+    ]
     times = []
     for process in processes:
         out, err = process.communicate()
@@ -212,22 +234,29 @@ def pandoc_loop(project: Path, limit: int | None) -> dict | None:
     markdown = project / "pandoc-src"
     markdown.mkdir(exist_ok=True)
     sys.path.insert(0, str(REPO / "src"))
-    from presskit.build import load_project
+    from presskit.build.pipeline import load_project
     from presskit.diagnostics import Reporter
 
     _config, loaded = load_project(project, Reporter(project))
     for source in loaded:
         release = source.release
         front = json.dumps({"title": release.title, "date": release.date.isoformat(), "lang": release.lang})
-        (markdown / f"{release.slug}.md").write_text(f"---\n{front}\n---\n\n{release.lead}\n\n{release.body}\n", encoding="utf-8")
+        (markdown / f"{release.slug}.md").write_text(
+            f"---\n{front}\n---\n\n{release.lead}\n\n{release.body}\n", encoding="utf-8"
+        )
     files = sorted(markdown.glob("*.md"))[: limit or None]
     script = "set -e\nfor f in " + " ".join(str(f) for f in files) + "; do\n"
     script += '  pandoc "$f" -o "${f%.md}.docx"\n  pandoc -s "$f" -o "${f%.md}.html"\n'
     script += f'  pandoc "$f" --pdf-engine={weasyprint} -o "${{f%.md}}.pdf" 2>/dev/null\ndone\n'
     result = measure(["bash", "-c", script], project)
     scale = len(sources) / len(files)
-    return {"wall": result["wall"] * scale, "measured_wall": result["wall"], "measured_releases": len(files),
-            "peak_mb": result["peak_mb"], "peak_rss_mb": result["peak_rss_mb"]}
+    return {
+        "wall": result["wall"] * scale,
+        "measured_wall": result["wall"],
+        "measured_releases": len(files),
+        "peak_mb": result["peak_mb"],
+        "peak_rss_mb": result["peak_rss_mb"],
+    }
 
 
 def edit_one(project: Path) -> None:
@@ -247,7 +276,7 @@ def seed_build(project: Path) -> None:
     for real, and every other release's files are hard links to the rendered one of the same sample,
     recorded in the manifest under the release's own fingerprint, as presskit records a release it rendered."""
     sys.path.insert(0, str(REPO / "src"))
-    from presskit.build import _release_fingerprint, _site_fingerprint, load_project, release_views
+    from presskit.build.pipeline import _release_fingerprint, _site_fingerprint, load_project, release_views
     from presskit.diagnostics import Reporter
 
     releases = project / "releases"
@@ -280,7 +309,10 @@ def seed_build(project: Path) -> None:
             new = name.replace(model, slug)
             os.link(folder / model / name, target / new)
             names.append(new)
-        data["releases"][slug] = {"fingerprint": _release_fingerprint(source, views[slug], site), "files": sorted(names)}
+        data["releases"][slug] = {
+            "fingerprint": _release_fingerprint(source, views[slug], site),
+            "files": sorted(names),
+        }
     data.pop("site", None)  # the newsroom files recorded are those of the few releases rendered
     (store / f"manifest-{folder.name}.json").write_text(json.dumps(data))
     # One build on top, as presskit makes it: it links every release and records the newsroom's files.
@@ -289,10 +321,13 @@ def seed_build(project: Path) -> None:
 
 # -- the run --------------------------------------------------------------------------------------
 
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        for line in open("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as cpuinfo:
+            lines = cpuinfo.readlines()
+        for line in lines:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -306,27 +341,61 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", type=int, default=200, help="releases in the cold-build comparison (default 200)")
-    parser.add_argument("--large", type=int, default=1000, help="archive size for the no-op, edit-one and memory targets (default 1000)")
-    parser.add_argument("--sizes", default="100,1000,10000", help="archive sizes for the scaling of check and no-op (default 100,1000,10000)")
-    parser.add_argument("--real-limit", type=int, default=1000, help="larger archives get a seeded build (see seed_build) instead of a real cold build")
+    parser.add_argument(
+        "--large", type=int, default=1000, help="archive size for the no-op, edit-one and memory targets (default 1000)"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="100,1000,10000",
+        help="archive sizes for the scaling of check and no-op (default 100,1000,10000)",
+    )
+    parser.add_argument(
+        "--real-limit",
+        type=int,
+        default=1000,
+        help="larger archives get a seeded build (see seed_build) instead of a real cold build",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
-    parser.add_argument("--pandoc-limit", type=int, default=0, help="time the pandoc loop on this many releases and scale linearly (default: all)")
+    parser.add_argument(
+        "--pandoc-limit",
+        type=int,
+        default=0,
+        help="time the pandoc loop on this many releases and scale linearly (default: all)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json")
-    parser.add_argument("--scratch", type=Path, default=REPO / "bench" / "results", help="where the generated projects live (default: bench/results/)")
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        default=REPO / "bench" / "results",
+        help="where the generated projects live (default: bench/results/)",
+    )
     options = parser.parse_args()
     _become_subreaper()
     cores = len(os.sched_getaffinity(0))
     sizes = sorted({int(s) for s in options.sizes.split(",")} | {options.large})
     rows: list[dict] = []
-    results: dict = {"machine": machine(), "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "runs": options.runs, "rows": rows}
+    results: dict = {
+        "machine": machine(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "runs": options.runs,
+        "rows": rows,
+    }
 
     def row(name: str, releases: int, measured: dict, note: str = "") -> dict:
-        entry = {"scenario": name, "releases": releases, "wall_s": round(measured["wall"], 3),
-                 "walls_s": [round(w, 3) for w in measured.get("walls", [measured["wall"]])],
-                 "peak_mb": round(measured.get("peak_mb", 0), 1), "peak_rss_mb": round(measured.get("peak_rss_mb", 0), 1),
-                 "note": note}  # fmt: skip
+        entry = {
+            "scenario": name,
+            "releases": releases,
+            "wall_s": round(measured["wall"], 3),
+            "walls_s": [round(w, 3) for w in measured.get("walls", [measured["wall"]])],
+            "peak_mb": round(measured.get("peak_mb", 0), 1),
+            "peak_rss_mb": round(measured.get("peak_rss_mb", 0), 1),
+            "note": note,
+        }
         rows.append(entry)
-        print(f"  {name:<34} {releases:>6} {entry['wall_s']:>9.2f} s {entry['peak_mb']:>6.0f} MB PSS {entry['peak_rss_mb']:>6.0f} MB RSS  {note}", flush=True)
+        print(
+            f"  {name:<34} {releases:>6} {entry['wall_s']:>9.2f} s {entry['peak_mb']:>6.0f} MB PSS {entry['peak_rss_mb']:>6.0f} MB RSS  {note}",
+            flush=True,
+        )
         return entry
 
     options.scratch.mkdir(parents=True, exist_ok=True)
@@ -347,18 +416,36 @@ def main() -> None:
             busies.append(sum(busy) / cores)
         clean(project)
         sampled = measure(presskit("build", "--quiet", "--now", NOW), project)  # memory only: sampling slows it
-        cold = {"wall": statistics.median(r["wall"] for r in colds), "walls": [r["wall"] for r in colds], "cpu": statistics.median(r["cpu"] for r in colds),
-                "peak_mb": sampled["peak_mb"], "peak_rss_mb": sampled["peak_rss_mb"]}  # fmt: skip
+        cold = {
+            "wall": statistics.median(r["wall"] for r in colds),
+            "walls": [r["wall"] for r in colds],
+            "cpu": statistics.median(r["cpu"] for r in colds),
+            "peak_mb": sampled["peak_mb"],
+            "peak_rss_mb": sampled["peak_rss_mb"],
+        }
         cold_row = row("cold build", options.cold, cold)
         ideal = {"wall": statistics.median(ideals), "walls": ideals}
         times = every_time
-        row("ideal (sum of PDF renders / cores)", options.cold, ideal, f"{statistics.mean(times) * 1000:.0f} ms per PDF, {cores} cores, the other cores idle")
+        row(
+            "ideal (sum of PDF renders / cores)",
+            options.cold,
+            ideal,
+            f"{statistics.mean(times) * 1000:.0f} ms per PDF, {cores} cores, the other cores idle",
+        )
         busy_ideal = {"wall": statistics.median(busies), "walls": busies}
-        row("PDFs only, on every core at once", options.cold, busy_ideal,
-            f"{statistics.median(busies) * cores / options.cold * 1000:.0f} ms per PDF while {cores} processes render")  # fmt: skip
+        row(
+            "PDFs only, on every core at once",
+            options.cold,
+            busy_ideal,
+            f"{statistics.median(busies) * cores / options.cold * 1000:.0f} ms per PDF while {cores} processes render",
+        )
         pandoc = pandoc_loop(project, options.pandoc_limit or None)
         if pandoc is not None:
-            note = "" if pandoc["measured_releases"] == options.cold else f"measured on {pandoc['measured_releases']}, scaled"
+            note = (
+                ""
+                if pandoc["measured_releases"] == options.cold
+                else f"measured on {pandoc['measured_releases']}, scaled"
+            )
             row("pandoc loop (DOCX, HTML, PDF)", options.cold, pandoc, note)
         results["cold_vs_ideal"] = round(cold_row["wall_s"] / ideal["wall"], 2)
         # The same ideal with the PDF times taken while every core renders (see busy_pdf_times).
@@ -367,8 +454,11 @@ def main() -> None:
         # What the cold build would take with every core free: its CPU time (all processes) over the cores.
         results["cold_cpu_s"] = round(cold["cpu"], 2)
         results["cold_cpu_per_core_vs_ideal"] = round(cold["cpu"] / cores / ideal["wall"], 2)
-        print(f"  (cold build CPU time {cold['cpu']:.1f} s in all processes = {cold['cpu'] / cores:.1f} s per core: "
-              f"{results['cold_cpu_per_core_vs_ideal']} x the ideal)", flush=True)
+        print(
+            f"  (cold build CPU time {cold['cpu']:.1f} s in all processes = {cold['cpu'] / cores:.1f} s per core: "
+            f"{results['cold_cpu_per_core_vs_ideal']} x the ideal)",
+            flush=True,
+        )
         results["pandoc_vs_cold"] = round(pandoc["wall"] / cold_row["wall_s"], 1) if pandoc else None
         shutil.rmtree(project)
 
@@ -378,16 +468,27 @@ def main() -> None:
             generate(project, size)
             check_cold = measure(presskit("check", "--now", NOW), project)
             row("check, first run", size, check_cold)
-            row("check, model cache warm", size, median_of(options.runs, lambda: None, presskit("check", "--now", NOW), project))
+            row(
+                "check, model cache warm",
+                size,
+                median_of(options.runs, lambda: None, presskit("check", "--now", NOW), project),
+            )
             shutil.rmtree(project / ".presskit")
             if size <= options.real_limit:
-                row("cold build", size, measure(presskit("build", "--quiet", "--now", NOW), project), "memory sampled: slower")
+                row(
+                    "cold build",
+                    size,
+                    measure(presskit("build", "--quiet", "--now", NOW), project),
+                    "memory sampled: slower",
+                )
             else:
                 seed_build(project)
             noop = median_of(options.runs, lambda: None, presskit("build", "--now", NOW), project)
             assert "(0 rendered," in noop["last"]["stdout"], noop["last"]["stdout"]
             row("no-op rebuild", size, noop, "seeded build" if size > options.real_limit else "")
-            edit = median_of(options.runs, lambda: edit_one(project), presskit("build", "--now", NOW), project)
+            edit = median_of(
+                options.runs, lambda project=project: edit_one(project), presskit("build", "--now", NOW), project
+            )
             assert "(1 rendered," in edit["last"]["stdout"], edit["last"]["stdout"]
             row("rebuild after editing one", size, edit)
             if size == options.large:
@@ -398,13 +499,33 @@ def main() -> None:
 
     targets = [
         (f"cold {options.cold} <= 1.3 x ideal", results["cold_vs_ideal"], results["cold_vs_ideal"] <= 1.3),
-        (f"(cold {options.cold} CPU time / cores <= 1.3 x ideal: the same, with the cores free)", results["cold_cpu_per_core_vs_ideal"], results["cold_cpu_per_core_vs_ideal"] <= 1.3),
-        (f"(cold {options.cold} <= 1.3 x the ideal timed with every core rendering PDFs)", results["cold_vs_busy_ideal"], results["cold_vs_busy_ideal"] <= 1.3),
-        (f"cold {options.cold} >= 4 x faster than pandoc", results["pandoc_vs_cold"], results["pandoc_vs_cold"] is not None and results["pandoc_vs_cold"] >= 4),
+        (
+            f"(cold {options.cold} CPU time / cores <= 1.3 x ideal: the same, with the cores free)",
+            results["cold_cpu_per_core_vs_ideal"],
+            results["cold_cpu_per_core_vs_ideal"] <= 1.3,
+        ),
+        (
+            f"(cold {options.cold} <= 1.3 x the ideal timed with every core rendering PDFs)",
+            results["cold_vs_busy_ideal"],
+            results["cold_vs_busy_ideal"] <= 1.3,
+        ),
+        (
+            f"cold {options.cold} >= 4 x faster than pandoc",
+            results["pandoc_vs_cold"],
+            results["pandoc_vs_cold"] is not None and results["pandoc_vs_cold"] >= 4,
+        ),
         (f"no-op {options.large} < 1 s", results.get("noop_large_s"), (results.get("noop_large_s") or 99) < 1),
-        (f"edit one of {options.large} < 2 s + its render", results.get("edit_large_minus_render_s"), (results.get("edit_large_minus_render_s") or 99) < 2),
-        (f"peak memory at {options.large} < 400 MB", results.get("peak_large_mb"), (results.get("peak_large_mb") or 9999) < 400),
-    ]  # fmt: skip
+        (
+            f"edit one of {options.large} < 2 s + its render",
+            results.get("edit_large_minus_render_s"),
+            (results.get("edit_large_minus_render_s") or 99) < 2,
+        ),
+        (
+            f"peak memory at {options.large} < 400 MB",
+            results.get("peak_large_mb"),
+            (results.get("peak_large_mb") or 9999) < 400,
+        ),
+    ]
     results["targets"] = [{"target": t, "value": v, "met": bool(m)} for t, v, m in targets]
     print("\ntargets:")
     for target, value, met in targets:

@@ -47,7 +47,11 @@ def run_presskit(*args: str, cwd: Path, env: dict | None = None) -> subprocess.C
 
 def error_lines(stderr: str) -> list[str]:
     """What a failed run says, without the warnings and progress lines that come with it."""
-    return [line for line in stderr.splitlines() if ": error: " in line or (line.startswith("presskit: ") and " error" in line)]
+    return [
+        line
+        for line in stderr.splitlines()
+        if ": error: " in line or (line.startswith("presskit: ") and " error" in line)
+    ]
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

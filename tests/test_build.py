@@ -13,8 +13,13 @@ from lxml import etree, html
 from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
 from readers import docx_text, html_text, pdf_text, read_feed
 
-SLUGS = ["2024-06-03-research-call-en", "2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon",
-         "2023-05-16-salon-alimentaire-tokyo-ja"]
+SLUGS = [
+    "2024-06-03-research-call-en",
+    "2024-06-03-research-call",
+    "2024-03-12-green-hydrogen-port",
+    "2023-09-29-occitanie-japon",
+    "2023-05-16-salon-alimentaire-tokyo-ja",
+]
 
 
 def test_every_output_file_is_written(samples: Path):
@@ -36,7 +41,9 @@ def test_index_lists_releases_newest_first_with_links(samples: Path):
     assert titles[3].startswith("La Région Occitanie continue")
     assert titles[4] == "オクシタニー地域圏、東京の国際食品見本市に初出展"
     assert len(titles) == 5  # the embargoed sample (2027) is not listed
-    hrefs = [h for h in tree.xpath("//ol[@class='release-list']//a/@href") if "/tags/" not in h and not h.startswith("tags/")]
+    hrefs = [
+        h for h in tree.xpath("//ol[@class='release-list']//a/@href") if "/tags/" not in h and not h.startswith("tags/")
+    ]
     for slug in SLUGS:
         assert f"{slug}/index.html" in hrefs
         assert f"{slug}/{slug}.pdf" in hrefs
@@ -60,7 +67,11 @@ def test_release_page_links_to_its_downloads(samples: Path):
     assert "presskit sample image" in tree.xpath("//figcaption")[0].text_content()
     contacts = [a.text_content() for a in tree.xpath("//address//strong")]
     assert contacts == ["Claire Dupont", "James Carter", "Regional press service"]
-    assert tree.xpath("//address//a/@href")[:3] == ["mailto:claire.dupont@example.org", "tel:+33467000001", "tel:+33600000001"]
+    assert tree.xpath("//address//a/@href")[:3] == [
+        "mailto:claire.dupont@example.org",
+        "tel:+33467000001",
+        "tel:+33600000001",
+    ]
 
 
 def test_pdf_is_a4_with_the_release_text(samples: Path):
@@ -69,8 +80,15 @@ def test_pdf_is_a4_with_the_release_text(samples: Path):
     box = reader.pages[0].mediabox
     assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
     text = pdf_text(samples / slug / f"{slug}.pdf")
-    for expected in ("PRESS RELEASE", "Montpellier, March 12, 2024", "Energy transition", "What changes for harbour users",
-                     "Claire Dupont", "james.carter@example.org", "The cargo quay at Port-Vendres"):
+    for expected in (
+        "PRESS RELEASE",
+        "Montpellier, March 12, 2024",
+        "Energy transition",
+        "What changes for harbour users",
+        "Claire Dupont",
+        "james.carter@example.org",
+        "The cargo quay at Port-Vendres",
+    ):
         assert expected in text, expected
     assert reader.metadata.title == "Port-Vendres harbour to run on green hydrogen by 2027"
 
@@ -79,7 +97,10 @@ def test_docx_structure_of_the_numbered_list_release(samples: Path):
     slug = "2024-06-03-research-call"
     document = docx.Document(str(samples / slug / f"{slug}.docx"))
     styles = [(p.style.name, p.text) for p in document.paragraphs]
-    assert ("Title", "Appel à projets «\u202fRecherche et société\u202f»\u00a0: 5 millions d’euros pour les laboratoires") in styles
+    assert (
+        "Title",
+        "Appel à projets «\u202fRecherche et société\u202f»\u00a0: 5 millions d’euros pour les laboratoires",
+    ) in styles
     assert ("Heading 1", "Qui peut candidater\u202f?") in styles
     assert ("Heading 2", "Les critères de sélection") in styles
     numbered = [t for s, t in styles if s == "List Number"]
@@ -100,15 +121,21 @@ def test_feed_items_have_what_aggregators_need(samples: Path):
     assert [e.link for e in feed.entries] == [f"https://presse.example.org/{s}/" for s in SLUGS]
     entry = feed.entries[2]
     assert entry.id == "https://presse.example.org/2024-03-12-green-hydrogen-port/"
-    assert parsedate_to_datetime(entry.published) == dt.datetime(2024, 3, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert parsedate_to_datetime(entry.published) == dt.datetime(
+        2024, 3, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=1))
+    )
     assert entry.summary.startswith("The Occitanie Region will invest €42 million")
     enclosure = entry.enclosures[0]
     pdf = samples / "2024-03-12-green-hydrogen-port" / "2024-03-12-green-hydrogen-port.pdf"
-    assert enclosure.href == "https://presse.example.org/2024-03-12-green-hydrogen-port/2024-03-12-green-hydrogen-port.pdf"
+    assert (
+        enclosure.href == "https://presse.example.org/2024-03-12-green-hydrogen-port/2024-03-12-green-hydrogen-port.pdf"
+    )
     assert int(enclosure.length) == pdf.stat().st_size
     assert enclosure.type == "application/pdf"
     assert "Shipping lines calling at Port-Vendres" in html_text(entry.content[0].value)
-    assert "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg" in entry.content[0].value
+    assert (
+        "https://presse.example.org/2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg" in entry.content[0].value
+    )
     assert [t.term for t in entry.tags] == ["energy", "harbours", "hydrogen"]
 
 
@@ -125,11 +152,23 @@ def test_all_four_outputs_carry_the_same_content(samples: Path):
         "html": html_text((samples / slug / "index.html").read_text()),
         "feed": html_text(read_feed(samples / "feed.xml").entries[2].content[0].value),
     }
-    for expected in ("Press release", "Montpellier, March 12, 2024", "Energy transition", "shore power for every berth",
-                     "“A harbour that breathes clean air", "What changes for harbour users", "The “Harbours of Tomorrow” plan:",
-                     "The cargo quay at Port-Vendres", "presskit sample image", "Press contacts", "Claire Dupont",
-                     "Press officer, energy and the sea", "+33 6 00 00 00 01", "https://social.example.org/@occitanie",
-                     "The Occitanie Region is the second-largest region"):
+    for expected in (
+        "Press release",
+        "Montpellier, March 12, 2024",
+        "Energy transition",
+        "shore power for every berth",
+        "“A harbour that breathes clean air",
+        "What changes for harbour users",
+        "The “Harbours of Tomorrow” plan:",
+        "The cargo quay at Port-Vendres",
+        "presskit sample image",
+        "Press contacts",
+        "Claire Dupont",
+        "Press officer, energy and the sea",
+        "+33 6 00 00 00 01",
+        "https://social.example.org/@occitanie",
+        "The Occitanie Region is the second-largest region",
+    ):
         for fmt, text in texts.items():
             assert expected.lower() in " ".join(text.split()).lower(), (fmt, expected)
 
@@ -149,7 +188,9 @@ def test_options_out_base_url_and_drafts(tmp_path: Path):
 
 
 def test_now_decides_what_an_embargo_holds_back(tmp_path: Path):
-    embargoed = GOOD_RELEASE.replace("title: A good release", "title: Secret merger") + "embargo: 2024-02-01T09:00:00+01:00\n"
+    embargoed = (
+        GOOD_RELEASE.replace("title: A good release", "title: Secret merger") + "embargo: 2024-02-01T09:00:00+01:00\n"
+    )
     project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE, "2024-01-20-secret.yaml": embargoed})
     before = run_presskit("build", "--now", "2024-02-01T07:59:00Z", cwd=project)
     assert before.returncode == 0, before.stderr
@@ -180,13 +221,20 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     feed = read_feed(tmp_path / "out" / "feed.xml")
     assert not feed.bozo and feed.entries == []
-    assert tree_digest(tmp_path / "out").keys() == {"index.html", "feed.xml", "atom.xml", "newsroom.css", "sitemap.xml", "robots.txt"}
+    assert tree_digest(tmp_path / "out").keys() == {
+        "index.html",
+        "feed.xml",
+        "atom.xml",
+        "newsroom.css",
+        "sitemap.xml",
+        "robots.txt",
+    }
 
 
 def test_the_build_folder_is_made_durable_by_one_syncfs_on_linux(tmp_path):
     """Publishing flushes the new build with syncfs(2) (one call, not an fsync per file): on Linux the
     call must be found and succeed, or every build falls back to the slower file-by-file fsync."""
-    from presskit.staging import _syncfs
+    from presskit.build.staging import _syncfs
 
     (tmp_path / "file").write_bytes(b"x")
     assert _syncfs(tmp_path) is True
@@ -195,17 +243,18 @@ def test_the_build_folder_is_made_durable_by_one_syncfs_on_linux(tmp_path):
 def test_the_fork_server_preloads_every_renderer_module():
     """The workers' fork server is started before the renderers' registry is imported (warmstart), so
     its list of modules is written out: it must name every renderer, or workers would import it per start."""
-    from presskit import renderers, warmstart
+    from presskit import renderers
+    from presskit.build import warmstart
 
     assert set(renderers.modules()) <= set(warmstart.PRELOAD)
     assert len(renderers.modules()) == len(renderers.REGISTRY) == 3
-    assert "presskit.renderpool" in warmstart.PRELOAD
+    assert "presskit.build.workers" in warmstart.PRELOAD
 
 
 def test_a_worker_measures_its_resident_memory_to_decide_on_trimming():
     """Workers give freed memory back to the system only above renderpool.TRIM_ABOVE resident bytes:
     the measure must be this process's real resident size (VmRSS), or the decision would be blind."""
-    from presskit.renderpool import TRIM_ABOVE, _resident_bytes
+    from presskit.build.workers import TRIM_ABOVE, _resident_bytes
 
     status = Path("/proc/self/status").read_text()
     vm_rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024

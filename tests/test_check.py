@@ -62,7 +62,9 @@ def warned(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("warned"), {"2099-01-01-warned.yaml": WARNED, "2024-02-01-early.yaml": EARLY_EMBARGO})
+    project = make_project(
+        tmp_path_factory.mktemp("warned"), {"2099-01-01-warned.yaml": WARNED, "2024-02-01-early.yaml": EARLY_EMBARGO}
+    )
     Image.new("RGB", (40, 30), "red").save(project / "releases" / "photo.png")
     return project, run_presskit("check", "--now", NOW, cwd=project)
 
@@ -100,12 +102,20 @@ def test_a_clean_release_has_no_warning_even_when_strict(tmp_path: Path):
 
 
 def test_errors_and_warnings_together_exit_1(tmp_path: Path):
-    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE, "2024-02-01-bad.yaml": "title: T\ndate: 2024-02-30\nbody: B\n"})
+    project = make_project(
+        tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE, "2024-02-01-bad.yaml": "title: T\ndate: 2024-02-30\nbody: B\n"}
+    )
     result = run_presskit("check", cwd=project)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert "releases/2024-02-01-bad.yaml:2:7: error: date: '2024-02-30' is not a date that exists (day is out of range for month) [release.date]" in lines
-    assert "releases/2024-01-15-good.yaml:1:1: warning: no 'lead': journalists and feed readers see the lead first; add a one-paragraph summary [check.no-lead]" in lines
+    assert (
+        "releases/2024-02-01-bad.yaml:2:7: error: date: '2024-02-30' is not a date that exists (day is out of range for month) [release.date]"
+        in lines
+    )
+    assert (
+        "releases/2024-01-15-good.yaml:1:1: warning: no 'lead': journalists and feed readers see the lead first; add a one-paragraph summary [check.no-lead]"
+        in lines
+    )
     assert lines[-1] == "presskit: 1 valid release, 2 errors, 1 warning."
 
 

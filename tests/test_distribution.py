@@ -64,7 +64,18 @@ def beyond_the_validator(data: bytes, location: str, sizes: dict[str, int]) -> l
 
 def test_feeds_exist_for_the_newsroom_each_language_and_each_tag(samples: Path):
     names = {str(p.relative_to(samples)) for p in feed_files(samples)}
-    for folder in ("", "fr/", "en/", "ja/", "tags/energy/", "tags/japon/", "tags/appel-a-projets/", "tags/research/", "tags/日本/", "tags/食品/"):
+    for folder in (
+        "",
+        "fr/",
+        "en/",
+        "ja/",
+        "tags/energy/",
+        "tags/japon/",
+        "tags/appel-a-projets/",
+        "tags/research/",
+        "tags/日本/",
+        "tags/食品/",
+    ):
         assert f"{folder}feed.xml" in names and f"{folder}atom.xml" in names, folder
 
 
@@ -92,10 +103,19 @@ def test_the_validator_rejects_a_broken_feed(samples: Path):
     assert any(e.startswith("pubDate must be an RFC-822 date-time") for e in errors)
     tagged = samples / "tags" / "日本" / "feed.xml"
     iri = tagged.read_bytes().replace(quote("日本").encode(), "日本".encode())  # the feed as presskit wrote it before
-    assert "IRI found where URL expected" in [e.split(": ", 1)[1] for e in validate(iri, location_of(tagged, samples)).errors]
-    assert [w.split(": ", 1)[1] for w in validate(data, BASE + "elsewhere.xml").warnings] == ["Self reference doesn't match document location"]
+    assert "IRI found where URL expected" in [
+        e.split(": ", 1)[1] for e in validate(iri, location_of(tagged, samples)).errors
+    ]
+    assert [w.split(": ", 1)[1] for w in validate(data, BASE + "elsewhere.xml").warnings] == [
+        "Self reference doesn't match document location"
+    ]
     assert beyond_the_validator(data, BASE + "elsewhere.xml", sizes_of(samples, BASE))[0].startswith("self link")
-    assert "is not the size of" in beyond_the_validator(data.replace(b'length="', b'length="1', 1), BASE + "feed.xml", sizes_of(samples, BASE))[0]
+    assert (
+        "is not the size of"
+        in beyond_the_validator(data.replace(b'length="', b'length="1', 1), BASE + "feed.xml", sizes_of(samples, BASE))[
+            0
+        ]
+    )
 
 
 def test_channel_links_to_its_newsroom_page(samples: Path):
@@ -112,9 +132,17 @@ def test_item_carries_photos_categories_language_and_absolute_full_text(samples:
     (item,) = [i for i in root.iter("item") if i.findtext("link") == BASE + "2024-03-12-green-hydrogen-port/"]
     media = item.find(f"{{{MEDIA}}}content")
     assert media.get("url") == BASE + "2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"
-    assert (media.get("type"), media.get("medium"), media.get("width"), media.get("height")) == ("image/jpeg", "image", "1600", "1000")
+    assert (media.get("type"), media.get("medium"), media.get("width"), media.get("height")) == (
+        "image/jpeg",
+        "image",
+        "1600",
+        "1000",
+    )
     assert media.findtext(f"{{{MEDIA}}}credit") == "presskit sample image"
-    assert media.findtext(f"{{{MEDIA}}}description") == "The cargo quay at Port-Vendres, where the electric cranes will be installed."
+    assert (
+        media.findtext(f"{{{MEDIA}}}description")
+        == "The cargo quay at Port-Vendres, where the electric cranes will be installed."
+    )
     assert [c.text for c in item.findall("category")] == ["energy", "harbours", "hydrogen"]
     assert item.findtext("{http://purl.org/dc/elements/1.1/}language") == "en"
     assert item.findtext("description").startswith("The Occitanie Region will invest €42 million")
@@ -147,9 +175,15 @@ def test_last_build_date_is_the_newest_publication_or_correction(tmp_path: Path)
 
 
 def test_index_and_release_pages_advertise_their_feeds(samples: Path):
-    for page in (samples / "index.html", samples / "fr" / "index.html", samples / "2024-06-03-research-call" / "index.html"):
+    for page in (
+        samples / "index.html",
+        samples / "fr" / "index.html",
+        samples / "2024-06-03-research-call" / "index.html",
+    ):
         tree = html.parse(str(page))
-        feeds = tree.xpath("//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href")
+        feeds = tree.xpath(
+            "//link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href"
+        )
         assert len(feeds) >= 2, page
         for href in feeds:
             assert (page.parent / href).resolve().is_file(), (page, href)
@@ -200,7 +234,14 @@ def test_embargoed_release_leaves_no_trace_before_lift_and_is_complete_after(emb
     before = run_presskit("build", "--now", "2024-02-01T07:59:59Z", cwd=embargo_project)
     assert before.returncode == 0, before.stderr
     everything = _everything_under(embargo_project / "out")
-    for secret in (SECRET_TITLE, SECRET_BODY, "airport-merger", "Confidential until lifted", "secret-photo", "airports"):
+    for secret in (
+        SECRET_TITLE,
+        SECRET_BODY,
+        "airport-merger",
+        "Confidential until lifted",
+        "secret-photo",
+        "airports",
+    ):
         assert secret not in everything, secret
     assert (embargo_project / "out" / "2024-01-15-good" / "2024-01-15-good.pdf").is_file()
 
@@ -208,7 +249,12 @@ def test_embargoed_release_leaves_no_trace_before_lift_and_is_complete_after(emb
     assert after.returncode == 0, after.stderr
     out = embargo_project / "out"
     folder = out / "2024-02-01-airport-merger"
-    assert {p.name for p in folder.iterdir()} == {"index.html", "2024-02-01-airport-merger.pdf", "2024-02-01-airport-merger.docx", "secret-photo-1.png"}
+    assert {p.name for p in folder.iterdir()} == {
+        "index.html",
+        "2024-02-01-airport-merger.pdf",
+        "2024-02-01-airport-merger.docx",
+        "secret-photo-1.png",
+    }
     assert SECRET_BODY in pdf_text(folder / "2024-02-01-airport-merger.pdf")
     assert SECRET_TITLE in (out / "index.html").read_text()
     assert [e.title for e in read_feed(out / "feed.xml").entries] == [SECRET_TITLE, "A good release"]
@@ -281,7 +327,10 @@ def test_correction_appears_everywhere_and_keeps_guid_and_url(tmp_path: Path):
     assert run_presskit("build", cwd=project).returncode == 0
     out = project / "out"
     line = "Correction (updated January 16, 2024, 6:00\u202fPM GMT+01:00): An earlier version gave the wrong location."
-    assert html.parse(str(out / "2024-01-15-good" / "index.html")).xpath("//p[@class='correction']")[0].text_content() == line
+    assert (
+        html.parse(str(out / "2024-01-15-good" / "index.html")).xpath("//p[@class='correction']")[0].text_content()
+        == line
+    )
     assert line in " ".join(pdf_text(out / "2024-01-15-good" / "2024-01-15-good.pdf").split("\n"))
     assert line in docx_text(out / "2024-01-15-good" / "2024-01-15-good.docx")
     after = read_feed(out / "feed.xml").entries[0]
@@ -295,7 +344,10 @@ def test_correction_without_updated_is_an_error(tmp_path: Path):
     project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE + "correction: Oops.\n"})
     result = run_presskit("build", cwd=project)
     assert result.returncode == 1
-    assert "releases/2024-01-15-good.yaml:9:13: error: a 'correction' needs an 'updated' datetime saying when it was made [release.correction]" in result.stderr
+    assert (
+        "releases/2024-01-15-good.yaml:9:13: error: a 'correction' needs an 'updated' datetime saying when it was made [release.correction]"
+        in result.stderr
+    )
 
 
 # -- translations -------------------------------------------------------------------------------
@@ -325,7 +377,10 @@ def test_each_language_has_its_own_index_and_feeds(samples: Path):
     en_links = en.xpath("//ol[@class='release-list']//h2/a/@href")
     assert fr_links == ["../2024-06-03-research-call/index.html", "../2023-09-29-occitanie-japon/index.html"]
     assert en_links == ["../2024-06-03-research-call-en/index.html", "../2024-03-12-green-hydrogen-port/index.html"]
-    assert [e.link for e in read_feed(samples / "fr" / "feed.xml").entries] == [BASE + "2024-06-03-research-call/", BASE + "2023-09-29-occitanie-japon/"]
+    assert [e.link for e in read_feed(samples / "fr" / "feed.xml").entries] == [
+        BASE + "2024-06-03-research-call/",
+        BASE + "2023-09-29-occitanie-japon/",
+    ]
     assert read_feed(samples / "en" / "feed.xml").feed.language == "en"
 
 
@@ -349,14 +404,23 @@ def test_embargoed_translation_is_not_linked_before_lift(tmp_path: Path):
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"2024-01-15-good.yaml": GOOD_RELEASE + "translation_of: 2024-01-01-missing\n"},
-         "releases/2024-01-15-good.yaml:9:17: error: translation_of: no release has the slug '2024-01-01-missing' [release.translation]"),
-        ({"2024-01-15-good.yaml": GOOD_RELEASE, "2024-01-15-again.yaml": GOOD_RELEASE + "translation_of: 2024-01-15-good\n"},
-         "releases/2024-01-15-again.yaml:9:17: error: '2024-01-15-again' and '2024-01-15-good' are translations of each other but both are in 'en' [release.translation]"),
-        ({"2024-01-15-good.yaml": GOOD_RELEASE + "translation_of: 2024-01-15-good\n"},
-         "releases/2024-01-15-good.yaml:9:17: error: a release cannot be a translation of itself [release.translation]"),
+        (
+            {"2024-01-15-good.yaml": GOOD_RELEASE + "translation_of: 2024-01-01-missing\n"},
+            "releases/2024-01-15-good.yaml:9:17: error: translation_of: no release has the slug '2024-01-01-missing' [release.translation]",
+        ),
+        (
+            {
+                "2024-01-15-good.yaml": GOOD_RELEASE,
+                "2024-01-15-again.yaml": GOOD_RELEASE + "translation_of: 2024-01-15-good\n",
+            },
+            "releases/2024-01-15-again.yaml:9:17: error: '2024-01-15-again' and '2024-01-15-good' are translations of each other but both are in 'en' [release.translation]",
+        ),
+        (
+            {"2024-01-15-good.yaml": GOOD_RELEASE + "translation_of: 2024-01-15-good\n"},
+            "releases/2024-01-15-good.yaml:9:17: error: a release cannot be a translation of itself [release.translation]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_translation_errors(tmp_path: Path, files, expected):
     project = make_project(tmp_path, files)
     result = run_presskit("build", cwd=project)
@@ -369,7 +433,9 @@ def test_translation_errors(tmp_path: Path, files, expected):
 
 def test_index_pages_are_paginated_and_list_every_release_once(tmp_path: Path):
     releases = {
-        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("2024-01-15", f"2024-01-{day:02d}").replace("A good release", f"Release {day}")
+        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("2024-01-15", f"2024-01-{day:02d}").replace(
+            "A good release", f"Release {day}"
+        )
         + "tags: [weekly]\n"
         for day in range(1, 6)
     }
@@ -392,10 +458,16 @@ def test_index_pages_are_paginated_and_list_every_release_once(tmp_path: Path):
 def test_index_shows_thumbnails_dates_sections_tags_and_downloads(samples: Path):
     tree = html.parse(str(samples / "index.html"))
     (entry,) = [a for a in tree.xpath("//article[@class='release-summary']") if "Port-Vendres" in a.text_content()]
-    assert entry.xpath(".//img[@class='thumbnail']/@src") == ["2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"]
+    assert entry.xpath(".//img[@class='thumbnail']/@src") == [
+        "2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"
+    ]
     assert entry.xpath(".//time/text()") == ["March 12, 2024"]
     assert entry.xpath(".//span[@class='section']/text()") == ["Energy transition"]
-    assert entry.xpath(".//p[@class='tags']/a/@href") == ["tags/energy/index.html", "tags/harbours/index.html", "tags/hydrogen/index.html"]
+    assert entry.xpath(".//p[@class='tags']/a/@href") == [
+        "tags/energy/index.html",
+        "tags/harbours/index.html",
+        "tags/hydrogen/index.html",
+    ]
     assert entry.xpath(".//p[@class='downloads']/a/text()") == ["PDF", "DOCX"]
 
 
@@ -409,7 +481,12 @@ def test_sitemap_and_robots(samples: Path):
     root = etree.parse(str(samples / "sitemap.xml")).getroot()
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     locs = root.xpath("//s:loc/text()", namespaces=ns)
-    for slug in ("2023-09-29-occitanie-japon", "2024-03-12-green-hydrogen-port", "2024-06-03-research-call", "2024-06-03-research-call-en"):
+    for slug in (
+        "2023-09-29-occitanie-japon",
+        "2024-03-12-green-hydrogen-port",
+        "2024-06-03-research-call",
+        "2024-06-03-research-call-en",
+    ):
         assert BASE + slug + "/" in locs
     assert BASE in locs and BASE + "fr/" in locs and BASE + "tags/energy/" in locs
     assert BASE + "tags/%E6%97%A5%E6%9C%AC/" in locs and BASE + "tags/%E9%A3%9F%E5%93%81/" in locs  # 日本, 食品
@@ -418,9 +495,17 @@ def test_sitemap_and_robots(samples: Path):
         assert (samples / unquote(url.removeprefix(BASE), errors="strict") / "index.html").is_file(), url
     assert {unquote(url) for url in locs} >= {BASE + "tags/日本/", BASE + "tags/食品/"}
     assert "2027-01-15-budget-2027" not in (samples / "sitemap.xml").read_text()
-    (url,) = [u for u in root.xpath("//s:url", namespaces=ns) if u.findtext("s:loc", namespaces=ns) == BASE + "2024-06-03-research-call-en/"]
+    (url,) = [
+        u
+        for u in root.xpath("//s:url", namespaces=ns)
+        if u.findtext("s:loc", namespaces=ns) == BASE + "2024-06-03-research-call-en/"
+    ]
     alternates = {link.get("hreflang"): link.get("href") for link in url.xpath("x:link", namespaces=ns)}
-    assert alternates == {"en": BASE + "2024-06-03-research-call-en/", "fr": BASE + "2024-06-03-research-call/", "x-default": BASE + "2024-06-03-research-call/"}
+    assert alternates == {
+        "en": BASE + "2024-06-03-research-call-en/",
+        "fr": BASE + "2024-06-03-research-call/",
+        "x-default": BASE + "2024-06-03-research-call/",
+    }
     assert (samples / "robots.txt").read_text() == f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
 
 
@@ -446,7 +531,9 @@ def test_a_language_without_a_data_file_gets_cldr_dates_and_english_labels(tmp_p
 
 def test_feeds_carry_the_newest_feed_size_items_and_the_listings_everything(tmp_path: Path):
     releases = {
-        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("2024-01-15", f"2024-01-{day:02d}").replace("A good release", f"Release {day}")
+        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("2024-01-15", f"2024-01-{day:02d}").replace(
+            "A good release", f"Release {day}"
+        )
         for day in range(1, 4)
     }
     project = make_project(tmp_path, releases, MINIMAL_CONFIG + "feed_size = 2\n")
@@ -454,5 +541,9 @@ def test_feeds_carry_the_newest_feed_size_items_and_the_listings_everything(tmp_
     out = project / "out"
     for name in ("feed.xml", "atom.xml", "en/feed.xml", "en/atom.xml"):
         assert [e.title for e in read_feed(out / name).entries] == ["Release 3", "Release 2"], name
-    assert [a.text for a in html.parse(str(out / "index.html")).xpath("//ol//h2/a")] == ["Release 3", "Release 2", "Release 1"]
+    assert [a.text for a in html.parse(str(out / "index.html")).xpath("//ol//h2/a")] == [
+        "Release 3",
+        "Release 2",
+        "Release 1",
+    ]
     assert "2024-01-01-r1" in (out / "sitemap.xml").read_text()

@@ -17,8 +17,12 @@ from docx.shared import RGBColor
 from conftest import GOOD_RELEASE, make_project, run_presskit
 from readers import REPO, docx_text, missing_in_order, pdf_pages, pdf_text
 
-SLUGS = ["2023-09-29-occitanie-japon", "2024-03-12-green-hydrogen-port", "2024-06-03-research-call",
-         "2023-05-16-salon-alimentaire-tokyo-ja"]
+SLUGS = [
+    "2023-09-29-occitanie-japon",
+    "2024-03-12-green-hydrogen-port",
+    "2024-06-03-research-call",
+    "2023-05-16-salon-alimentaire-tokyo-ja",
+]
 
 
 def document_of(samples: Path, slug: str):
@@ -27,36 +31,80 @@ def document_of(samples: Path, slug: str):
 
 def test_release_parts_use_named_word_styles(samples):
     document = document_of(samples, "2024-03-12-green-hydrogen-port")
-    styles = [(p.style.name, " ".join(p.text.split())) for p in document.paragraphs if p.text.strip() or p.style.name == "Photo"]
+    styles = [
+        (p.style.name, " ".join(p.text.split()))
+        for p in document.paragraphs
+        if p.text.strip() or p.style.name == "Photo"
+    ]
     assert styles[:7] == [
         ("Release Label", "Press release"),
         ("Dateline", "Montpellier, March 12, 2024"),
         ("Release Section", "Energy transition"),
         ("Title", "Port-Vendres harbour to run on green hydrogen by 2027"),
-        ("Subtitle", "The Region’s “Harbours of Tomorrow” plan funds shore power, a hydrogen refuelling quay and electric cranes"),
-        ("Notice", "Correction (updated March 13, 2024, 4:30 PM GMT+01:00): The electrolyser produces up to 400 kg of "
-                   "hydrogen a day, not 4,000 kg as first published."),
-        ("Lead", "The Occitanie Region will invest €42 million to make Port-Vendres the first Mediterranean fishing and "
-                 "cargo harbour powered entirely by renewable electricity and green hydrogen, the Region’s vice-president "
-                 "for the sea announced on Tuesday."),
+        (
+            "Subtitle",
+            "The Region’s “Harbours of Tomorrow” plan funds shore power, a hydrogen refuelling quay and electric cranes",
+        ),
+        (
+            "Notice",
+            "Correction (updated March 13, 2024, 4:30 PM GMT+01:00): The electrolyser produces up to 400 kg of "
+            "hydrogen a day, not 4,000 kg as first published.",
+        ),
+        (
+            "Lead",
+            "The Occitanie Region will invest €42 million to make Port-Vendres the first Mediterranean fishing and "
+            "cargo harbour powered entirely by renewable electricity and green hydrogen, the Region’s vice-president "
+            "for the sea announced on Tuesday.",
+        ),
     ]
     assert styles[7] == ("Photo", "")
-    assert styles[8] == ("Caption", "The cargo quay at Port-Vendres, where the electric cranes will be installed. © presskit sample image")
+    assert styles[8] == (
+        "Caption",
+        "The cargo quay at Port-Vendres, where the electric cranes will be installed. © presskit sample image",
+    )
     names = [name for name, _ in styles]
     assert names.count("List Bullet") == 3
     assert ("Heading 1", "What changes for harbour users") in styles
     assert ("Contacts Heading", "Press contacts") in styles
     assert names.count("Contact") == 3
-    assert styles[-2:] == [("About Heading", "About"),
-                           ("About", "The Occitanie Region is the second-largest region of metropolitan France. This boilerplate is a sample.")]
+    assert styles[-2:] == [
+        ("About Heading", "About"),
+        (
+            "About",
+            "The Occitanie Region is the second-largest region of metropolitan France. This boilerplate is a sample.",
+        ),
+    ]
 
 
 def test_the_built_in_reference_document_defines_every_style(samples):
     reference = docx.Document(str(REPO / "src" / "presskit" / "theme" / "reference.docx"))
     names = {s.name for s in reference.styles}
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
-                 "List Number", "List Number 2", "Quote", "Caption", "Header", "Footer", "Hyperlink", "Release Label",
-                 "Dateline", "Release Section", "Lead", "Photo", "Contacts Heading", "Contact", "About Heading", "About"):
+    for name in (
+        "Normal",
+        "Title",
+        "Subtitle",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "List Bullet",
+        "List Bullet 2",
+        "List Number",
+        "List Number 2",
+        "Quote",
+        "Caption",
+        "Header",
+        "Footer",
+        "Hyperlink",
+        "Release Label",
+        "Dateline",
+        "Release Section",
+        "Lead",
+        "Photo",
+        "Contacts Heading",
+        "Contact",
+        "About Heading",
+        "About",
+    ):
         assert name in names, name
     assert reference.paragraphs == [] or all(not p.text for p in reference.paragraphs)
     assert reference.styles["Normal"].font.name == "Noto Serif"
@@ -96,14 +144,22 @@ def test_links_and_email_addresses_are_real_hyperlinks(samples):
 def test_photos_are_embedded_with_alt_text_caption_and_credit(samples):
     document = document_of(samples, "2024-06-03-research-call")
     (shape,) = document.inline_shapes
-    assert shape._inline.docPr.get("descr") == "Illustration d’une paillasse de laboratoire avec cinq éprouvettes colorées"
+    assert (
+        shape._inline.docPr.get("descr") == "Illustration d’une paillasse de laboratoire avec cinq éprouvettes colorées"
+    )
     blip = shape._inline.graphic.graphicData.pic.blipFill.blip
     image = document.part.related_parts[blip.embed]
-    assert image.content_type == "image/png" and len(image.blob) == (REPO / "releases" / "photos" / "hydrogen-lab.png").stat().st_size
+    assert (
+        image.content_type == "image/png"
+        and len(image.blob) == (REPO / "releases" / "photos" / "hydrogen-lab.png").stat().st_size
+    )
     paragraphs = document.paragraphs
     (index,) = [i for i, p in enumerate(paragraphs) if p.style.name == "Photo"]
     assert paragraphs[index + 1].style.name == "Caption"
-    assert paragraphs[index + 1].text == "Un laboratoire soutenu lors de l’édition précédente (illustration). © image d’exemple presskit"
+    assert (
+        paragraphs[index + 1].text
+        == "Un laboratoire soutenu lors de l’édition précédente (illustration). © image d’exemple presskit"
+    )
 
 
 def test_header_has_logo_organization_and_label_and_footer_numbers_pages(samples):
@@ -139,7 +195,9 @@ def test_japanese_document_declares_its_east_asian_language_and_fonts(samples):
     assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "ja"
     normal_fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert normal_fonts.get(qn("w:eastAsia")) == "Noto Serif CJK JP"
-    assert "国際担当の副議長は「日本の消費者は品質と産地の物語を大切にします。" in docx_text(samples / "2023-05-16-salon-alimentaire-tokyo-ja" / "2023-05-16-salon-alimentaire-tokyo-ja.docx")
+    assert "国際担当の副議長は「日本の消費者は品質と産地の物語を大切にします。" in docx_text(
+        samples / "2023-05-16-salon-alimentaire-tokyo-ja" / "2023-05-16-salon-alimentaire-tokyo-ja.docx"
+    )
 
 
 def test_a_project_reference_docx_overrides_the_styles(tmp_path):
@@ -167,9 +225,21 @@ def converted(samples, tmp_path_factory) -> Path:
     profile = tmp_path_factory.mktemp("lo-profile")
     sources = [str(samples / slug / f"{slug}.docx") for slug in SLUGS]
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(out), *sources],
-        capture_output=True, text=True, timeout=240, env={**os.environ, "HOME": str(profile)},
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *sources,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "HOME": str(profile)},
     )
     assert result.returncode == 0, result.stderr
     return out
@@ -182,7 +252,9 @@ def test_libreoffice_converts_every_sample(converted):
 
 
 def test_libreoffice_pdf_of_the_reference_release_has_every_sentence_in_order(converted):
-    text = pdf_text(converted / "2023-09-29-occitanie-japon.pdf", furniture=("Région Occitanie · Communiqué de presse",))
+    text = pdf_text(
+        converted / "2023-09-29-occitanie-japon.pdf", furniture=("Région Occitanie · Communiqué de presse",)
+    )
     assert missing_in_order(text) == []
 
 
@@ -197,16 +269,27 @@ def test_libreoffice_shows_numbered_lists_restarting_and_japanese_text(converted
 
 def test_libreoffice_pdf_of_the_english_release_has_its_text(converted):
     text = " ".join(pdf_text(converted / "2024-03-12-green-hydrogen-port.pdf").split())
-    for expected in ("Port-Vendres harbour to run on green hydrogen by 2027", "What changes for harbour users",
-                     "The cargo quay at Port-Vendres", "Claire Dupont", "+33 6 00 00 00 01",
-                     "The Occitanie Region is the second-largest region"):
+    for expected in (
+        "Port-Vendres harbour to run on green hydrogen by 2027",
+        "What changes for harbour users",
+        "The cargo quay at Port-Vendres",
+        "Claire Dupont",
+        "+33 6 00 00 00 01",
+        "The Occitanie Region is the second-largest region",
+    ):
         assert expected in text, expected
 
 
 def test_a_minimal_reference_docx_gets_the_missing_styles(tmp_path):
     """A reference saved by a word processor may define only the styles it used: the rest are added."""
-    project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE.replace(
-        "  First paragraph of the body.", "  ## A heading\n\n  1. one\n  2. two\n\n  > a quote")})
+    project = make_project(
+        tmp_path,
+        {
+            "2024-01-15-good.yaml": GOOD_RELEASE.replace(
+                "  First paragraph of the body.", "  ## A heading\n\n  1. one\n  2. two\n\n  > a quote"
+            )
+        },
+    )
     (project / "templates").mkdir()
     reference = docx.Document(str(REPO / "src" / "presskit" / "theme" / "reference.docx"))
     for name in ("List Number", "Quote", "Title", "Contact", "Hyperlink"):

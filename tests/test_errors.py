@@ -92,12 +92,18 @@ def test_bad_release_is_reported_and_out_is_untouched(project_copy: Path, case: 
     assert "Traceback" not in result.stderr
     assert tree_digest(project_copy / "out") == before
     assert os.readlink(project_copy / "out") == link_before
-    assert [p.name for p in (project_copy / ".out.builds").iterdir() if p.name.startswith("build-")] == [link_before.split("/")[-1]]
+    assert [p.name for p in (project_copy / ".out.builds").iterdir() if p.name.startswith("build-")] == [
+        link_before.split("/")[-1]
+    ]
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(project_copy: Path):
-    (project_copy / "releases" / "2024-02-01-one.yaml").write_text("title: [x]\ndate: 2024-13-01\nbody: B\ncolour: red\ncontacts:\n  - name: A\n")
-    (project_copy / "releases" / "2024-02-02-two.yaml").write_text("title: T\ndate: 2024-02-02\nbody: B\nlinks:\n  - url: vbscript:x\n")
+    (project_copy / "releases" / "2024-02-01-one.yaml").write_text(
+        "title: [x]\ndate: 2024-13-01\nbody: B\ncolour: red\ncontacts:\n  - name: A\n"
+    )
+    (project_copy / "releases" / "2024-02-02-two.yaml").write_text(
+        "title: T\ndate: 2024-02-02\nbody: B\nlinks:\n  - url: vbscript:x\n"
+    )
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if ": error: " in line]
@@ -134,10 +140,15 @@ def test_photo_symlink_pointing_outside_is_refused(project_copy: Path, tmp_path:
     outside = tmp_path / "secret.png"
     outside.write_bytes(b"\x89PNG")
     (project_copy / "releases" / "innocent.png").symlink_to(outside)
-    (project_copy / BAD).write_text("title: T\ndate: 2024-02-01\nbody: B\nphotos:\n  - file: innocent.png\n    alt: x\ncontacts:\n  - name: A\n")
+    (project_copy / BAD).write_text(
+        "title: T\ndate: 2024-02-01\nbody: B\nphotos:\n  - file: innocent.png\n    alt: x\ncontacts:\n  - name: A\n"
+    )
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 1
-    assert "releases/2024-02-01-bad.yaml:5:11: error: photo 'innocent.png' points outside the project [release.photo]" in result.stderr
+    assert (
+        "releases/2024-02-01-bad.yaml:5:11: error: photo 'innocent.png' points outside the project [release.photo]"
+        in result.stderr
+    )
 
 
 def test_a_release_file_linked_from_outside_the_project_is_not_read(project_copy: Path, tmp_path: Path):
@@ -147,8 +158,10 @@ def test_a_release_file_linked_from_outside_the_project_is_not_read(project_copy
     (project_copy / BAD).symlink_to(outside)
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 1
-    assert (f"{BAD}:1:1: error: this release file is a link to a file outside the project; presskit reads only files inside it "
-            "[release.outside]") in result.stderr.splitlines()
+    assert (
+        f"{BAD}:1:1: error: this release file is a link to a file outside the project; presskit reads only files inside it "
+        "[release.outside]"
+    ) in result.stderr.splitlines()
     assert "Secret" not in result.stderr + result.stdout
     assert tree_digest(project_copy / "out") == before
 
@@ -161,7 +174,10 @@ def test_project_folders_outside_the_project_are_refused(project_copy: Path, key
     line = config.read_text().splitlines().index(f'{key} = "{value}"') + 1
     result = run_presskit("check", cwd=project_copy)
     assert result.returncode == 1
-    assert f"pyproject.toml:{line}:1: error: '{key}' must be a folder inside the project, not '{value}' [config.folder]" in result.stderr.splitlines()
+    assert (
+        f"pyproject.toml:{line}:1: error: '{key}' must be a folder inside the project, not '{value}' [config.folder]"
+        in result.stderr.splitlines()
+    )
 
 
 def test_yaml_1_1_surprises_stay_strings(project_copy: Path):
@@ -176,4 +192,4 @@ def test_yaml_1_1_surprises_stay_strings(project_copy: Path):
     assert "<h1>NO</h1>" in page
     assert "12:30, February 1, 2024" in page
     assert 'href="tel:+33467228646">0467228646</a>' in page
-    assert "<strong class=\"name\">Off</strong>" in page
+    assert '<strong class="name">Off</strong>' in page

@@ -142,7 +142,9 @@ def test_one_edited_release_is_rendered_by_another_process_while_the_listings_ar
     as a fresh build's, and this process never imports WeasyPrint."""
     source = project / "releases" / f"{SLUGS[1]}.yaml"
     source.write_text(source.read_text().replace("Release two", "Release two, retitled"))
-    result = subprocess.run([sys.executable, "-c", BACKGROUND], cwd=project, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", BACKGROUND], cwd=project, capture_output=True, text=True, timeout=300
+    )
     assert result.stdout.split()[-4:] == ["exit", "0", "weasyprint-here", "False"], result.stdout + result.stderr
     assert "presskit: built 3 releases (1 rendered, 2 unchanged)" in result.stdout
     assert rendered(result) == [SLUGS[1]]
@@ -217,17 +219,23 @@ def test_parallel_and_serial_builds_write_identical_files(tmp_path: Path):
 
 def test_a_build_with_nothing_to_render_imports_neither_weasyprint_nor_docx(project: Path):
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "presskit", "build"], cwd=project, capture_output=True, text=True, timeout=120
+        [sys.executable, "-X", "importtime", "-m", "presskit", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "presskit.build" in imported
+    imported = {
+        line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "presskit.build.pipeline" in imported
     assert not {name for name in imported if name.split(".")[0] in ("weasyprint", "docx")}
 
 
 SPY = """
 import sys
-from presskit import yamlsource
+from presskit.sources import yamlreader as yamlsource
 calls = []
 original = yamlsource.parse
 yamlsource.parse = lambda text: calls.append(1) or original(text)
@@ -249,7 +257,7 @@ def test_unchanged_files_are_not_parsed_again(project: Path):
 
 
 RECYCLING = """
-from presskit import renderpool
+from presskit.build import workers as renderpool
 renderpool.RENDERS_PER_WORKER = 1
 from presskit.cli import main
 main(["build", "--jobs", "2", "--verbose"])
@@ -299,7 +307,9 @@ def test_a_model_cache_not_signed_with_the_users_key_is_ignored(project: Path):
 
 
 def test_a_new_translation_re_renders_the_page_it_links_to_and_matches_a_fresh_build(project: Path):
-    translation = GOOD_RELEASE.replace("A good release", "Un bon communiqué") + f"lang: fr\ntranslation_of: {SLUGS[0]}\n"
+    translation = (
+        GOOD_RELEASE.replace("A good release", "Un bon communiqué") + f"lang: fr\ntranslation_of: {SLUGS[0]}\n"
+    )
     (project / "releases" / "2024-01-15-un.yaml").write_text(translation)
     result = build(project)
     # The new release, and the one it translates (its page gains hreflang links); a new language also
@@ -315,7 +325,9 @@ def test_a_new_translation_re_renders_the_page_it_links_to_and_matches_a_fresh_b
 
 
 def test_incremental_builds_always_equal_a_fresh_build(project: Path):
-    (project / "releases" / f"{SLUGS[1]}.yaml").write_text(GOOD_RELEASE.replace("A good release", "Release two, edited"))
+    (project / "releases" / f"{SLUGS[1]}.yaml").write_text(
+        GOOD_RELEASE.replace("A good release", "Release two, edited")
+    )
     (project / "releases" / f"{SLUGS[2]}.yaml").unlink()
     build(project)
     verify = run_presskit("build", "--verify", cwd=project)

@@ -6,11 +6,14 @@ import datetime as dt
 import zoneinfo
 from pathlib import Path
 
+from presskit.sources.releases import FIELDS
+
 from conftest import MINIMAL_CONFIG, make_project, run_presskit
 from readers import pdf_text
-from presskit.releases import FIELDS
 
-CONTACTS_CONFIG = MINIMAL_CONFIG + """\
+CONTACTS_CONFIG = (
+    MINIMAL_CONFIG
+    + """\
 timezone = "Europe/Paris"
 
 [[tool.presskit.contacts]]
@@ -18,12 +21,15 @@ name = "Service presse"
 email = "presse@example.org"
 social = { label = "@presse", url = "https://social.example.org/@presse" }
 """
+)
 NOW = "2024-06-01T00:00:00+00:00"
 
 
 def test_new_release_has_every_field_and_builds_as_is_as_a_draft(tmp_path: Path):
     project = make_project(tmp_path, {}, CONTACTS_CONFIG)
-    result = run_presskit("new", "Appel à projets « Recherche et société » : 5 M€", "--lang", "fr", "--date", "2024-05-02", cwd=project)
+    result = run_presskit(
+        "new", "Appel à projets « Recherche et société » : 5 M€", "--lang", "fr", "--date", "2024-05-02", cwd=project
+    )
     assert result.returncode == 0, result.stderr
     path = project / "releases" / "2024-05-02-appel-a-projets-recherche-et-societe-5-m.yaml"
     assert result.stdout.strip() == "releases/2024-05-02-appel-a-projets-recherche-et-societe-5-m.yaml"
@@ -59,7 +65,10 @@ def test_new_uses_today_in_the_project_time_zone_and_the_project_language(tmp_pa
     assert f"date: {today}\n" in text and "lang: en\n" in text
     check = run_presskit("check", cwd=project)
     assert check.returncode == 0, check.stderr
-    assert f"releases/{today}-harbour-news.yaml:5:1: warning: no 'location': the dateline will have no city [check.no-location]" in check.stderr
+    assert (
+        f"releases/{today}-harbour-news.yaml:5:1: warning: no 'location': the dateline will have no city [check.no-location]"
+        in check.stderr
+    )
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path):
@@ -69,7 +78,10 @@ def test_new_refuses_to_overwrite(tmp_path: Path):
     path.write_text(path.read_text().replace("Write the release here.", "My precious text."))
     again = run_presskit("new", "Same headline", "--date", "2024-05-02", cwd=project)
     assert again.returncode == 1
-    assert again.stderr.strip() == "presskit: releases/2024-05-02-same-headline.yaml already exists; it was not overwritten."
+    assert (
+        again.stderr.strip()
+        == "presskit: releases/2024-05-02-same-headline.yaml already exists; it was not overwritten."
+    )
     assert "My precious text." in path.read_text()
 
 

@@ -19,10 +19,16 @@ RELEASES = {
     "2023-05-16-salon-alimentaire-tokyo-ja": ("ja", "オクシタニー地域圏、東京の国際食品見本市に初出展"),
 }
 PHOTOS = {  # slug -> (pixel size, caption start, alt text)
-    "2024-03-12-green-hydrogen-port": ((1600, 1000), "The cargo quay at Port-Vendres",
-                                       "Three red cranes on the quay of Port-Vendres at sunrise, with containers in the foreground"),
-    "2024-06-03-research-call": ((1200, 900), "Un laboratoire soutenu lors de l’édition précédente",
-                                 "Illustration d’une paillasse de laboratoire avec cinq éprouvettes colorées"),
+    "2024-03-12-green-hydrogen-port": (
+        (1600, 1000),
+        "The cargo quay at Port-Vendres",
+        "Three red cranes on the quay of Port-Vendres at sunrise, with containers in the foreground",
+    ),
+    "2024-06-03-research-call": (
+        (1200, 900),
+        "Un laboratoire soutenu lors de l’édition précédente",
+        "Illustration d’une paillasse de laboratoire avec cinq éprouvettes colorées",
+    ),
 }
 LOGO_SIZE = (480, 480)
 
@@ -78,8 +84,9 @@ def test_all_fonts_are_embedded_and_are_the_documented_noto_faces(samples, slug)
     fonts = pdf_fonts(pdf_of(samples, slug))
     assert fonts and all(fonts.values()), fonts
     families = {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts}
-    expected = {"Noto-Sans", "Noto-Sans-Bold"} | ({"Noto-Sans-CJK-JP", "Noto-Sans-CJK-JP-Bold"} if slug.endswith("-ja")
-                                                  else {"Noto-Serif", "Noto-Serif-Bold"})
+    expected = {"Noto-Sans", "Noto-Sans-Bold"} | (
+        {"Noto-Sans-CJK-JP", "Noto-Sans-CJK-JP-Bold"} if slug.endswith("-ja") else {"Noto-Serif", "Noto-Serif-Bold"}
+    )
     assert expected <= families, families
     # One CJK face pair at most: each CJK face costs about 40 MB of memory while the PDF is made.
     assert not any("Serif-CJK" in name for name in families), families
@@ -89,11 +96,22 @@ def test_all_fonts_are_embedded_and_are_the_documented_noto_faces(samples, slug)
 def test_letterhead_then_section_headline_lead_body_contacts_about(samples):
     slug = "2024-03-12-green-hydrogen-port"
     text = " ".join(pdf_text(pdf_of(samples, slug)).split())
-    assert text.startswith("Région Occitanie PRESS RELEASE Montpellier, March 12, 2024 Energy transition "
-                           "Port-Vendres harbour to run on green hydrogen by 2027")
-    order = ["The Occitanie Region will invest €42 million", "The cargo quay at Port-Vendres", "presskit sample image",
-             "shore power for every berth", "tugs and the regional coach line to Perpignan.", "Press contacts",
-             "Claire Dupont", "Regional press service", "About", "The Occitanie Region is the second-largest region"]
+    assert text.startswith(
+        "Région Occitanie PRESS RELEASE Montpellier, March 12, 2024 Energy transition "
+        "Port-Vendres harbour to run on green hydrogen by 2027"
+    )
+    order = [
+        "The Occitanie Region will invest €42 million",
+        "The cargo quay at Port-Vendres",
+        "presskit sample image",
+        "shore power for every berth",
+        "tugs and the regional coach line to Perpignan.",
+        "Press contacts",
+        "Claire Dupont",
+        "Regional press service",
+        "About",
+        "The Occitanie Region is the second-largest region",
+    ]
     positions = [text.find(fragment) for fragment in order]
     assert -1 not in positions and positions == sorted(positions), list(zip(order, positions))
 
@@ -127,11 +145,19 @@ def test_photos_are_on_the_same_page_as_their_caption_and_carry_alt_text(samples
 def test_links_are_clickable(samples):
     targets = pdf_link_targets(pdf_of(samples, "2023-09-29-occitanie-japon"))
     flat = [uri for page in targets for uri in page]
-    assert flat == ["https://quinzaine.japonoccitanie.fr/", "mailto:mathilde.masson@laregion.fr", "tel:+33467228646",
-                    "tel:+33607755282", "mailto:service.presse@laregion.fr", "https://twitter.com/presseoccitanie"]
+    assert flat == [
+        "https://quinzaine.japonoccitanie.fr/",
+        "mailto:mathilde.masson@laregion.fr",
+        "tel:+33467228646",
+        "tel:+33607755282",
+        "mailto:service.presse@laregion.fr",
+        "https://twitter.com/presseoccitanie",
+    ]
 
 
-@pytest.mark.parametrize(("slug", "lang"), [("2023-09-29-occitanie-japon", "fr"), ("2024-03-12-green-hydrogen-port", "en")])
+@pytest.mark.parametrize(
+    ("slug", "lang"), [("2023-09-29-occitanie-japon", "fr"), ("2024-03-12-green-hydrogen-port", "en")]
+)
 def test_hyphenation_follows_the_language(samples, slug, lang):
     """Words are broken at line ends, and only where the language's hyphenation patterns allow."""
     raw = "\n".join(pdf_pages(pdf_of(samples, slug)))
@@ -145,10 +171,17 @@ def test_hyphenation_follows_the_language(samples, slug, lang):
 def test_japanese_release_renders_its_glyphs(samples):
     text = pdf_text(pdf_of(samples, "2023-05-16-salon-alimentaire-tokyo-ja"))
     flat = "".join(text.split())
-    for expected in ("プレスリリース", "2023年5月16日、東京", "オクシタニー地域圏、東京の国際食品見本市に初出展",
-                     "出展の目的", "地理的表示（GI）で守られた産品の認知度向上",
-                     "国際担当の副議長は「日本の消費者は品質と産地の物語を大切にします。",
-                     "報道関係者お問い合わせ先", "電話：+81355550000", "概要"):
+    for expected in (
+        "プレスリリース",
+        "2023年5月16日、東京",
+        "オクシタニー地域圏、東京の国際食品見本市に初出展",
+        "出展の目的",
+        "地理的表示（GI）で守られた産品の認知度向上",
+        "国際担当の副議長は「日本の消費者は品質と産地の物語を大切にします。",
+        "報道関係者お問い合わせ先",
+        "電話：+81355550000",
+        "概要",
+    ):
         assert expected in flat, expected
 
 
@@ -187,7 +220,9 @@ def long_release_pdfs(tmp_path_factory) -> list[Path]:
     for n in range(1, 13):
         sections.append(f"  ## Section heading number {n}\n\n  {' '.join([FILLER] * (4 + (n * 5) % 9))}.\n")
     releases = {
-        f"2024-01-{10 + k}-long.yaml": LONG_RELEASE.format(preamble=" ".join([FILLER] * (2 + 2 * k)), sections="\n".join(sections))
+        f"2024-01-{10 + k}-long.yaml": LONG_RELEASE.format(
+            preamble=" ".join([FILLER] * (2 + 2 * k)), sections="\n".join(sections)
+        )
         for k in range(10)
     }
     project = make_project(tmp_path_factory.mktemp("long"), releases)
@@ -214,8 +249,10 @@ def test_photos_stay_with_caption_and_credit_wherever_they_fall(long_release_pdf
     for path in long_release_pdfs:
         pages = [" ".join(p.split()) for p in pdf_pages(path)]
         sizes = pdf_image_sizes(path)
-        for size, caption in (((1600, 900), "First picture caption. © Test credit one"),
-                              ((700, 1000), "Second picture caption. © Test credit two")):
+        for size, caption in (
+            ((1600, 900), "First picture caption. © Test credit one"),
+            ((700, 1000), "Second picture caption. © Test credit two"),
+        ):
             (page,) = [i for i, text in enumerate(pages) if caption in text]
             assert size in sizes[page], (path.name, caption, sizes)
 
@@ -247,10 +284,19 @@ contacts:
 """
 
 
-@pytest.mark.parametrize("setting, expected", [
-    ('pdf_variant = "pdf/x-4"', "unknown pdf_variant 'pdf/x-4'; use one of 'pdf/ua-1', 'pdf/a-3b', 'pdf/a-3u', 'pdf/a-3a' [config.pdf-variant]"),
-    ('logo = "assets/logo.png"', "logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged [config.logo]"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "setting, expected",
+    [
+        (
+            'pdf_variant = "pdf/x-4"',
+            "unknown pdf_variant 'pdf/x-4'; use one of 'pdf/ua-1', 'pdf/a-3b', 'pdf/a-3u', 'pdf/a-3a' [config.pdf-variant]",
+        ),
+        (
+            'logo = "assets/logo.png"',
+            "logo 'assets/logo.png' is not an image presskit can read (JPEG, PNG, GIF or WebP), or it is damaged [config.logo]",
+        ),
+    ],
+)
 def test_a_pdf_setting_presskit_cannot_use_is_a_diagnostic(tmp_path, setting, expected):
     project = make_project(tmp_path, {"2024-01-15-good.yaml": GOOD_RELEASE_FR}, MINIMAL_CONFIG + setting + "\n")
     (project / "assets").mkdir()
@@ -288,12 +334,12 @@ def test_without_noto_the_pdf_falls_back_to_dejavu(tmp_path):
 
 def test_a_pdf_does_not_depend_on_what_its_process_rendered_before(tmp_path: Path):
     """A renderer keeps the system's fonts for all its documents: that must not leak into any of them."""
-    from presskit import templates
-    from presskit.build import load_project
+    from presskit.build.pipeline import load_project
     from presskit.diagnostics import Reporter
     from presskit.renderers import RenderContext
     from presskit.renderers.pdf import PdfRenderer
-    from presskit.view import ReleaseView, SiteView
+    from presskit.site import templates
+    from presskit.site.view import ReleaseView, SiteView
 
     root = Path(__file__).resolve().parent.parent
     config, sources = load_project(root, Reporter(root))

@@ -20,9 +20,13 @@ def run_in_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     """Run the command with a pseudo-terminal as its output, as in a press officer's terminal window."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "presskit", *args], cwd=cwd, stdin=follower, stdout=follower, stderr=follower,
+        [sys.executable, "-m", "presskit", *args],
+        cwd=cwd,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
         env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
-    )  # fmt: skip
+    )
     os.close(follower)
     output = b""
     while True:
@@ -60,7 +64,11 @@ def test_logs_get_plain_lines_and_quiet_gets_nothing(tmp_path: Path):
     result = run_presskit("build", "--jobs", "1", cwd=project)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if "warning" not in line]
-    assert lines == ["presskit: rendering 2 releases (0 unchanged)", "[1/2] rendered 2024-01-15-one", "[2/2] rendered 2024-01-16-two"]
+    assert lines == [
+        "presskit: rendering 2 releases (0 unchanged)",
+        "[1/2] rendered 2024-01-15-one",
+        "[2/2] rendered 2024-01-16-two",
+    ]
     assert "\x1b[" not in result.stderr + result.stdout
     (project / "releases" / "2024-01-15-one.yaml").write_text(RELEASES["2024-01-15-one.yaml"] + "tags: [x]\n")
     quiet = run_presskit("build", "--quiet", cwd=project)

@@ -39,8 +39,16 @@ def test_feed_item_has_every_sentence_in_order(samples):
 @pytest.mark.parametrize("reader", ["pdf", "docx", "html"])
 def test_a_dropped_sentence_would_be_noticed(samples, reader):
     """The order check can fail: remove one sentence from a real output and it reports exactly that one."""
-    path = {"pdf": samples / SLUG / f"{SLUG}.pdf", "docx": samples / SLUG / f"{SLUG}.docx", "html": samples / SLUG / "index.html"}[reader]
-    text = {"pdf": lambda p: pdf_text(p, ("Région Occitanie",)), "docx": docx_text, "html": lambda p: html_text(p.read_text())}[reader](path)
+    path = {
+        "pdf": samples / SLUG / f"{SLUG}.pdf",
+        "docx": samples / SLUG / f"{SLUG}.docx",
+        "html": samples / SLUG / "index.html",
+    }[reader]
+    text = {
+        "pdf": lambda p: pdf_text(p, ("Région Occitanie",)),
+        "docx": docx_text,
+        "html": lambda p: html_text(p.read_text()),
+    }[reader](path)
     text = text.replace("Kubota", "Toyota")
     missing = missing_in_order(text)
     assert len(missing) == 1 and "Kubota" in missing[0]

@@ -43,8 +43,12 @@ def server(tmp_path: Path):
     project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE})
     process = subprocess.Popen(
         [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     lines: queue.Queue = queue.Queue()
     errors: list[str] = []
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
@@ -126,7 +130,11 @@ def test_a_port_in_use_is_an_error(tmp_path: Path):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "presskit", "serve", "--port", str(port)], cwd=project, capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "presskit", "serve", "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 1
     assert result.stderr.strip() == f"presskit: cannot listen on 127.0.0.1:{port}: Address already in use"
@@ -136,13 +144,22 @@ def test_a_port_in_use_is_an_error(tmp_path: Path):
 def test_serve_watches_photos_kept_outside_the_releases_folder(tmp_path: Path):
     from PIL import Image
 
-    project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE + "photos:\n  - file: ../media/harbour.png\n    alt: A harbour\n    credit: Us\n"})
+    project = make_project(
+        tmp_path,
+        {
+            f"{SLUG}.yaml": GOOD_RELEASE
+            + "photos:\n  - file: ../media/harbour.png\n    alt: A harbour\n    credit: Us\n"
+        },
+    )
     (project / "media").mkdir()
     Image.new("RGB", (30, 30), "blue").save(project / "media" / "harbour.png")
     process = subprocess.Popen(
         [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline() + process.stdout.readline()).group(1))
         first = urllib.request.urlopen(f"http://127.0.0.1:{port}/{SLUG}/harbour-1.png", timeout=10).read()
@@ -164,10 +181,13 @@ def test_serve_stops_cleanly_on_a_signal_even_when_started_with_sigint_ignored(t
     """A shell's background jobs, and some service managers, start programs with SIGINT ignored."""
     project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE})
     process = subprocess.Popen(
-        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"], cwd=project,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )  # fmt: skip
+    )
     try:
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline() + process.stdout.readline()).group(1))
         assert f"{SLUG}/" in fetch(port, "/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from presskit.typography import typeset
+from presskit.text.typography import typeset
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -19,7 +19,10 @@ NBSP, NNBSP = "\u00a0", "\u202f"
         ("Yujo («Amitié» en japonais)", f"Yujo («{NNBSP}Amitié{NNBSP}» en japonais)"),
         ("« déjà espacé »", f"«{NNBSP}déjà espacé{NNBSP}»"),
         ("l'Hôtel d'Aïchi", "l’Hôtel d’Aïchi"),
-        ("+ d'infos : https://quinzaine.japonoccitanie.fr/?a=1;b=2", f"+ d’infos{NBSP}: https://quinzaine.japonoccitanie.fr/?a=1;b=2"),
+        (
+            "+ d'infos : https://quinzaine.japonoccitanie.fr/?a=1;b=2",
+            f"+ d’infos{NBSP}: https://quinzaine.japonoccitanie.fr/?a=1;b=2",
+        ),
         ("écrire à service.presse@laregion.fr !", f"écrire à service.presse@laregion.fr{NNBSP}!"),
         ("rendez-vous à 12:30 ; merci", f"rendez-vous à 12:30{NNBSP}; merci"),
         ("suivez @presseoccitanie !", f"suivez @presseoccitanie{NNBSP}!"),
@@ -51,10 +54,10 @@ def test_unknown_language_falls_back_to_english_rules():
 
 
 def test_code_in_markdown_is_left_alone():
-    from presskit import markup
+    from presskit.text import markup
 
     html = markup.render('Tapez `echo "a:b"` puis "ok" !', "fr")
-    assert '<code>echo &quot;a:b&quot;</code>' in html
+    assert "<code>echo &quot;a:b&quot;</code>" in html
     assert f"«{NNBSP}ok{NNBSP}»{NNBSP}!" in html
 
 
@@ -63,7 +66,7 @@ def test_japanese_quotes_pair_up_in_order():
 
 
 def test_japanese_quotes_pair_across_a_line_break_in_markdown():
-    from presskit import markup
+    from presskit.text import markup
 
     html = markup.render('副議長は"日本の消費者は\n大切にします"と述べた。', "ja")
     assert "副議長は「日本の消費者は\n大切にします」と述べた。" in html

@@ -43,16 +43,24 @@ def test_french_typography_in_every_output(samples, output):
 @pytest.mark.parametrize("output", ["pdf", "docx", "html", "feed"])
 def test_french_typography_in_the_reference_release(samples, output):
     flat = four_outputs(samples, "2023-09-29-occitanie-japon")[output].replace("\n", " ")
-    for expected in (f"«{NNBSP}Club Japon Occitanie{NNBSP}»", f"Yujo («{NNBSP}Amitié{NNBSP}» en japonais)",
-                     f"à l’Hôtel de Région{NBSP}: HORIBA", f"marché nippon{NNBSP};", "https://quinzaine.japonoccitanie.fr/"):
+    for expected in (
+        f"«{NNBSP}Club Japon Occitanie{NNBSP}»",
+        f"Yujo («{NNBSP}Amitié{NNBSP}» en japonais)",
+        f"à l’Hôtel de Région{NBSP}: HORIBA",
+        f"marché nippon{NNBSP};",
+        "https://quinzaine.japonoccitanie.fr/",
+    ):
         assert expected in flat, (output, expected)
 
 
 @pytest.mark.parametrize("output", ["pdf", "docx", "html", "feed"])
 def test_english_curly_quotes_in_every_output(samples, output):
     flat = " ".join(four_outputs(samples, "2024-03-12-green-hydrogen-port")[output].split())
-    for expected in ("The Region’s “Harbours of Tomorrow” plan funds shore power",
-                     "“A harbour that breathes clean air is a harbour that keeps its jobs,” said the vice-president.",
-                     "the harbour’s tugs", "The “Harbours of Tomorrow” plan: https://www.example.org/harbours-of-tomorrow"):
+    for expected in (
+        "The Region’s “Harbours of Tomorrow” plan funds shore power",
+        "“A harbour that breathes clean air is a harbour that keeps its jobs,” said the vice-president.",
+        "the harbour’s tugs",
+        "The “Harbours of Tomorrow” plan: https://www.example.org/harbours-of-tomorrow",
+    ):
         assert expected in flat, (output, expected)
     assert "'" not in flat and '"' not in flat and "\u00a0:" not in flat

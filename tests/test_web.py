@@ -15,8 +15,12 @@ from conftest import make_project, run_presskit
 from readers import REPO
 
 NODE_TOOLS = REPO / "node_modules"
-SLUGS = ["2024-06-03-research-call", "2024-03-12-green-hydrogen-port", "2023-09-29-occitanie-japon",
-         "2023-05-16-salon-alimentaire-tokyo-ja"]
+SLUGS = [
+    "2024-06-03-research-call",
+    "2024-03-12-green-hydrogen-port",
+    "2023-09-29-occitanie-japon",
+    "2023-05-16-salon-alimentaire-tokyo-ja",
+]
 
 
 def every_page(out: Path) -> list[Path]:
@@ -31,8 +35,12 @@ def test_nu_html_checker_reports_no_error_on_any_page(samples):
     assert java, "Java is missing: install default-jre-headless (make test does)"
     vnu = NODE_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
     assert vnu.is_file(), "vnu-jar is missing: run make test (npm ci)"
-    result = subprocess.run([java, "-jar", str(vnu), "--format", "json", "--errors-only", *map(str, every_page(samples))],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [java, "-jar", str(vnu), "--format", "json", "--errors-only", *map(str, every_page(samples))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stderr or result.stdout)
     assert report["messages"] == [], json.dumps(report["messages"], indent=1, ensure_ascii=False)
     assert result.returncode == 0
@@ -44,8 +52,13 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(samples):
     assert Path("/usr/bin/chromium").is_file(), "Chromium is missing: install chromium (make test does)"
     assert (NODE_TOOLS / "playwright-core").is_dir() and (NODE_TOOLS / "axe-core").is_dir(), "run make test (npm ci)"
     pages = every_page(samples)
-    result = subprocess.run([node, str(REPO / "tests" / "web" / "axe-check.mjs"), *map(str, pages)],
-                            capture_output=True, text=True, timeout=300, cwd=REPO)
+    result = subprocess.run(
+        [node, str(REPO / "tests" / "web" / "axe-check.mjs"), *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert sorted(report) == sorted(f"{page}@{width}" for page in pages for width in (1280, 390))
@@ -56,10 +69,17 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(samples):
 def test_axe_would_report_a_real_violation(tmp_path):
     """The accessibility check can fail: an image without alt text and an unlabelled field are caught."""
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><html lang="en"><head><title>Bad</title></head><body><main>'
-                    '<img src="x.png"><input type="text"></main></body></html>')
-    result = subprocess.run(["node", str(REPO / "tests" / "web" / "axe-check.mjs"), str(page)],
-                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>Bad</title></head><body><main>'
+        '<img src="x.png"><input type="text"></main></body></html>'
+    )
+    result = subprocess.run(
+        ["node", str(REPO / "tests" / "web" / "axe-check.mjs"), str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
     report = json.loads(result.stdout)
     ids = {v["id"] for v in report[f"{page}@1280"]}
     assert {"image-alt", "label"} <= ids
@@ -74,8 +94,15 @@ def test_release_page_is_semantic_html5(samples, slug):
     (article,) = tree.xpath("//main/article")
     assert article.xpath("./header/h1") and len(tree.xpath("//h1")) == 1
     (time,) = article.xpath("./header//time")
-    assert time.get("datetime") == {"2024-06-03-research-call": "2024-06-03", "2024-03-12-green-hydrogen-port": "2024-03-12T10:00:00+01:00",
-                                    "2023-09-29-occitanie-japon": "2023-09-29", "2023-05-16-salon-alimentaire-tokyo-ja": "2023-05-16"}[slug]
+    assert (
+        time.get("datetime")
+        == {
+            "2024-06-03-research-call": "2024-06-03",
+            "2024-03-12-green-hydrogen-port": "2024-03-12T10:00:00+01:00",
+            "2023-09-29-occitanie-japon": "2023-09-29",
+            "2023-05-16-salon-alimentaire-tokyo-ja": "2023-05-16",
+        }[slug]
+    )
     assert article.xpath(".//section[@class='contacts']/address")
     for figure in article.xpath(".//figure"):
         assert figure.xpath("./img/@alt")[0] and figure.xpath("./figcaption")
@@ -104,7 +131,11 @@ def test_json_ld_news_article(samples):
     assert article["dateline"] == "Montpellier, March 12, 2024"
     assert article["locationCreated"] == {"@type": "Place", "name": "Montpellier"}
     assert article["inLanguage"] == "en"
-    assert article["author"] == {"@type": "Organization", "name": "Région Occitanie", "url": "https://presse.example.org/"}
+    assert article["author"] == {
+        "@type": "Organization",
+        "name": "Région Occitanie",
+        "url": "https://presse.example.org/",
+    }
     assert article["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://presse.example.org/logo.png"}
     assert (samples / "logo.png").is_file()
     assert article["image"][0]["url"] == base + "port-vendres-harbour-1.jpg"
@@ -141,13 +172,18 @@ def test_listing_pages_carry_their_own_link_preview(samples):
     assert og["og:description"] == tree.xpath("//meta[@name='description']/@content")[0] != ""
     (script,) = tree.xpath("//script[@type='application/ld+json']")
     page = json.loads(script.text)
-    assert (page["@type"], page["url"], page["inLanguage"]) == ("CollectionPage", "https://presse.example.org/en/", "en")
+    assert (page["@type"], page["url"], page["inLanguage"]) == (
+        "CollectionPage",
+        "https://presse.example.org/en/",
+        "en",
+    )
     assert page["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://presse.example.org/logo.png"}
     links = [a.get("href") for a in tree.xpath("//ol[@class='release-list']//h2/a")]
     items = page["mainEntity"]["itemListElement"]
     assert [item["position"] for item in items] == list(range(1, len(links) + 1)) and len(links) >= 2
     assert [item["url"].removeprefix("https://presse.example.org/") for item in items] == [
-        link.removeprefix("../").removesuffix("index.html") for link in links]
+        link.removeprefix("../").removesuffix("index.html") for link in links
+    ]
 
 
 HOSTILE = """\
@@ -183,8 +219,13 @@ def test_pages_fit_a_phone_and_print_without_navigation(samples):
     organization and the communiqué and drops the navigation and download buttons."""
     assert Path("/usr/bin/chromium").is_file(), "Chromium is missing: install chromium (make test does)"
     pages = every_page(samples)
-    result = subprocess.run(["node", str(REPO / "tests" / "web" / "layout-check.mjs"), *map(str, pages)],
-                            capture_output=True, text=True, timeout=300, cwd=REPO)
+    result = subprocess.run(
+        ["node", str(REPO / "tests" / "web" / "layout-check.mjs"), *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert sorted(report) == sorted(map(str, pages))

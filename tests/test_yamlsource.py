@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from presskit import yamlsource
-from presskit.yamlsource import Mark, SourceError
+from presskit.sources import yamlreader as yamlsource
+from presskit.sources.yamlreader import Mark, SourceError
 
 
 def values(text: str) -> dict:
@@ -16,8 +16,14 @@ def values(text: str) -> dict:
 
 def test_yaml_1_1_scalars_stay_as_written():
     assert values("a: NO\nb: 12:30\nc: 0467228646\nd: 1.10\ne: 2024-05-01\nf: yes\ng: ~\n") == {
-        "a": "NO", "b": "12:30", "c": "0467228646", "d": "1.10", "e": "2024-05-01", "f": "yes", "g": None,
-    }  # fmt: skip
+        "a": "NO",
+        "b": "12:30",
+        "c": "0467228646",
+        "d": "1.10",
+        "e": "2024-05-01",
+        "f": "yes",
+        "g": None,
+    }
 
 
 def test_quoted_null_is_text():
@@ -49,7 +55,7 @@ def test_duplicate_keys_are_reported_with_both_lines():
 
 def test_decode_rejects_bad_utf8_with_position_and_accepts_a_bom():
     with pytest.raises(SourceError) as caught:
-        yamlsource.decode("title: ok\nbody: caf".encode() + b"\xe9\n")
+        yamlsource.decode(b"title: ok\nbody: caf" + b"\xe9\n")
     assert caught.value.mark == Mark(2, 10)
     assert yamlsource.decode(b"\xef\xbb\xbftitle: x\n") == "title: x\n"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from presskit import __version__, dateline
+from presskit import __version__
+from presskit.text import dateline
 
 
 class _When(click.ParamType):
@@ -42,7 +43,7 @@ def _report(reporter, quiet: bool = False) -> None:
 
 
 def _check_base_url(base_url: str | None) -> None:
-    from presskit.urls import UrlError, check
+    from presskit.text.urls import UrlError, check
 
     if base_url:
         try:
@@ -53,20 +54,30 @@ def _check_base_url(base_url: str | None) -> None:
 
 def _project_option(function):
     return click.option(
-        "--project", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".", show_default=True, help="Project folder."
+        "--project",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        default=".",
+        show_default=True,
+        help="Project folder.",
     )(function)
 
 
 def _build_options(function):
-    for option in reversed((
-        click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out/)."),
-        click.option("--drafts", is_flag=True, help="Also build releases marked draft: true."),
-        click.option("--now", type=_When(), help="The moment at which embargoes are judged (default: now)."),
-        click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config)."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Rendering processes (default: the number of cores)."),
-        click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary."),
-        click.option("-v", "--verbose", is_flag=True, help="Print every release, rendered or unchanged."),
-    )):  # fmt: skip
+    for option in reversed(
+        (
+            click.option(
+                "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out/)."
+            ),
+            click.option("--drafts", is_flag=True, help="Also build releases marked draft: true."),
+            click.option("--now", type=_When(), help="The moment at which embargoes are judged (default: now)."),
+            click.option("--base-url", help="Absolute URL where the newsroom is published (overrides the config)."),
+            click.option(
+                "-j", "--jobs", type=click.IntRange(min=1), help="Rendering processes (default: the number of cores)."
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, warnings or summary."),
+            click.option("-v", "--verbose", is_flag=True, help="Print every release, rendered or unchanged."),
+        )
+    ):
         function = option(function)
     return _project_option(function)
 
@@ -78,24 +89,36 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--embargoed", type=click.Path(file_okay=False, path_type=Path), help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.")
-@click.option("--verify", is_flag=True, help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.")
-@click.option("--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting.")
+@click.option(
+    "--embargoed",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write private copies of embargoed releases, marked EMBARGO, into this folder.",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Rebuild into a temporary folder and report every file of out/ that differs; out/ is not changed.",
+)
+@click.option(
+    "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
+)
 @_build_options
 def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
-    from presskit import warmstart
+    from presskit.build import warmstart
 
     if not verify:  # first, before the imports below: the workers' imports overlap everything until rendering
         warmstart.for_first_build(out or project / "out", jobs)
-    from presskit import progress
-    from presskit.build import BuildOptions
-    from presskit.build import build as run_build
+    from presskit.build import progress
+    from presskit.build.pipeline import BuildOptions
+    from presskit.build.pipeline import build as run_build
 
     _check_base_url(base_url)
-    options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait)
+    options = BuildOptions(
+        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait
+    )
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)
         return
@@ -119,7 +142,9 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
             f"({len(result.rendered)} rendered, {len(result.reused)} unchanged){held}{warnings}."
         )
         if embargoed is not None:
-            click.echo(f"presskit: {_plural(len(result.embargoed), 'embargoed release')} written to {embargoed} (private: not for publication).")
+            click.echo(
+                f"presskit: {_plural(len(result.embargoed), 'embargoed release')} written to {embargoed} (private: not for publication)."
+            )
 
 
 def _waiting(pid: int | None) -> None:
@@ -139,7 +164,7 @@ def _stop_if_not_built(result) -> None:
 
 
 def _verify(options, quiet: bool) -> None:
-    from presskit.verify import verify
+    from presskit.commands.verify import verify
 
     result, compared = verify(options)
     _report(result.reporter, quiet=True)  # the differences, not the sources' editorial warnings
@@ -157,31 +182,39 @@ def _verify(options, quiet: bool) -> None:
 @_project_option
 def check(strict: bool, now, project: Path) -> None:
     """Validate every release without rendering anything; report every error and warning."""
-    from presskit import checks
-    from presskit.build import BuildOptions
-    from presskit.build import check as run_check
+    from presskit.build.pipeline import BuildOptions
+    from presskit.build.pipeline import check as run_check
+    from presskit.sources import checks
 
     result = run_check(BuildOptions(root=project, now=now))
     if strict:
         result.reporter.items = checks.as_errors(result.reporter.items)
     _report(result.reporter)
     errors, warnings = len(result.reporter.errors), len(result.reporter.warnings)
-    click.echo(f"presskit: {_plural(result.checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.", err=True)
+    click.echo(
+        f"presskit: {_plural(result.checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.",
+        err=True,
+    )
     sys.exit(1 if errors else 0)
 
 
 @main.command()
 @click.argument("headline")
 @click.option("--lang", help="Language of the release (default: the project's).")
-@click.option("--date", "date", type=_When(date_only=True), help="Date of the release (default: today in the project's time zone).")
+@click.option(
+    "--date",
+    "date",
+    type=_When(date_only=True),
+    help="Date of the release (default: today in the project's time zone).",
+)
 @_project_option
 def new(headline: str, lang: str | None, date, project: Path) -> None:
     """Start a release: writes releases/<date>-<slug>.yaml with every field, ready to fill in."""
     from presskit import config as project_config
-    from presskit import newrelease
+    from presskit.commands import new as newrelease
     from presskit.diagnostics import Reporter
-    from presskit.releases import LANG
-    from presskit.yamlsource import SourceError, decode
+    from presskit.sources.releases import LANG
+    from presskit.sources.yamlreader import SourceError, decode
 
     try:
         decode(headline.encode("utf-8", "surrogatepass"))
@@ -209,12 +242,18 @@ def new(headline: str, lang: str | None, date, project: Path) -> None:
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
 @_build_options
 def serve(port: int, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Build, serve the newsroom on 127.0.0.1, and rebuild and reload the page whenever a source changes."""
-    from presskit import serve as preview
-    from presskit.build import BuildOptions
+    from presskit.build.pipeline import BuildOptions
+    from presskit.commands import serve as preview
 
     _check_base_url(base_url)
     options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)

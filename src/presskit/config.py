@@ -10,13 +10,25 @@ import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
-from presskit import contacts, photos, urls, yamlsource
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
+from presskit.sources import contacts, photos
+from presskit.sources import yamlreader as yamlsource
+from presskit.text import urls
 
 CONFIG_FILE = "pyproject.toml"
-_STRINGS = ("organization", "base_url", "lang", "region", "timezone", "feed_title", "feed_description", "releases_dir", "templates_dir",
-            "pdf_variant")
+_STRINGS = (
+    "organization",
+    "base_url",
+    "lang",
+    "region",
+    "timezone",
+    "feed_title",
+    "feed_description",
+    "releases_dir",
+    "templates_dir",
+    "pdf_variant",
+)
 _KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size", "feed_size")
 # PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
 # (still tagged), for offices that must file their communiqués in an archive.
@@ -59,7 +71,9 @@ def load(root: Path, reporter: Reporter) -> Config:
         line = _line_of(text, key)
         bad = _forbidden_in(value)
         if bad is not None:  # TOML escapes ("\u0000") can carry what no output format can
-            reporter.error(path, line, 1, f"'{key}': character U+{ord(bad):04X} is not allowed in text", "config.control-character")
+            reporter.error(
+                path, line, 1, f"'{key}': character U+{ord(bad):04X} is not allowed in text", "config.control-character"
+            )
             continue
         if key not in _KNOWN:
             close = difflib.get_close_matches(key, _KNOWN, n=1)
@@ -99,7 +113,13 @@ def load(root: Path, reporter: Reporter) -> Config:
 
     for key in ("releases_dir", "templates_dir"):  # read from, and templates run: never outside the project
         if key in values and not (root / values[key]).resolve().is_relative_to(root.resolve()):
-            reporter.error(path, _line_of(text, key), 1, f"'{key}' must be a folder inside the project, not '{values.pop(key)}'", "config.folder")
+            reporter.error(
+                path,
+                _line_of(text, key),
+                1,
+                f"'{key}' must be a folder inside the project, not '{values.pop(key)}'",
+                "config.folder",
+            )
     if "base_url" in values:
         try:
             urls.check(values["base_url"])
@@ -109,25 +129,39 @@ def load(root: Path, reporter: Reporter) -> Config:
             values["base_url"] += "/"
     if values.get("pdf_variant", PDF_VARIANTS[0]).lower() not in PDF_VARIANTS:
         choices = ", ".join(f"'{v}'" for v in PDF_VARIANTS)
-        reporter.error(path, _line_of(text, "pdf_variant"), 1, f"unknown pdf_variant '{values.pop('pdf_variant')}'; use one of {choices}",
-                       "config.pdf-variant")
+        reporter.error(
+            path,
+            _line_of(text, "pdf_variant"),
+            1,
+            f"unknown pdf_variant '{values.pop('pdf_variant')}'; use one of {choices}",
+            "config.pdf-variant",
+        )
     elif "pdf_variant" in values:
         values["pdf_variant"] = values["pdf_variant"].lower()
     if "timezone" in values:
         try:
             zoneinfo.ZoneInfo(values["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            reporter.error(path, _line_of(text, "timezone"), 1, f"unknown time zone '{values['timezone']}'", "config.timezone")
+            reporter.error(
+                path, _line_of(text, "timezone"), 1, f"unknown time zone '{values['timezone']}'", "config.timezone"
+            )
             del values["timezone"]
     if "region" in values:
         if contacts.is_region(values["region"]):
             values["region"] = values["region"].upper()
         else:
-            reporter.error(path, _line_of(text, "region"), 1,
-                           f"unknown region '{values.pop('region')}'; use a two-letter country code such as FR, US or JP", "config.region")
+            reporter.error(
+                path,
+                _line_of(text, "region"),
+                1,
+                f"unknown region '{values.pop('region')}'; use a two-letter country code such as FR, US or JP",
+                "config.region",
+            )
     if contacts_value is not None:
         # The phone region is worked out (and phonenumbers imported, 50 ms) only when a contact has a number.
-        region = functools.cache(lambda: contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", ""))))
+        region = functools.cache(
+            lambda: contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", "")))
+        )
         values["contacts"] = tuple(_contacts(contacts_value, path, text, region, reporter))
     if "" in values.get("about", {}):
         values["about"] = {values.get("lang", "en"): values["about"].pop("")}
@@ -144,7 +178,9 @@ def _contact_lines(text: str, count: int) -> list[tuple[int, int]]:
         return [(line, line)] * count
     spans = []
     for header in headers:
-        end = next((n for n in range(header + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("[")), len(lines) + 1)
+        end = next(
+            (n for n in range(header + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("[")), len(lines) + 1
+        )
         spans.append((header, end - 1))
     return spans
 
@@ -159,7 +195,7 @@ def _key_line(text: str, span: tuple[int, int], key: str) -> int:
 
 
 def _contacts(value, path: Path, text: str, region: Callable[[], str], reporter: Reporter) -> list[Contact]:
-    """Default contacts, checked by the same rules as a release's (presskit.contacts); warnings too."""
+    """Default contacts, checked by the same rules as a release's (presskit.sources.contacts); warnings too."""
     if not isinstance(value, list):
         reporter.error(path, _line_of(text, "contacts"), 1, "'contacts' must be an array of tables", "config.type")
         return []
@@ -170,11 +206,15 @@ def _contacts(value, path: Path, text: str, region: Callable[[], str], reporter:
             continue
         unknown = [k for k in item if k not in CONTACT_FIELDS]
         if unknown:
-            reporter.error(path, _key_line(text, span, unknown[0]), 1, f"unknown contact field '{unknown[0]}'", "config.contact")
+            reporter.error(
+                path, _key_line(text, span, unknown[0]), 1, f"unknown contact field '{unknown[0]}'", "config.contact"
+            )
             continue
         wrong = [k for k in CONTACT_FIELDS if k in item and k != "social" and not isinstance(item[k], str)]
         if wrong:
-            reporter.error(path, _key_line(text, span, wrong[0]), 1, f"contacts.{wrong[0]} must be text in quotes", "config.type")
+            reporter.error(
+                path, _key_line(text, span, wrong[0]), 1, f"contacts.{wrong[0]} must be text in quotes", "config.type"
+            )
             continue
         fields = {k: " ".join(item[k].split()) for k in ("name", "role", "email", "phone", "mobile") if k in item}
         if fields.get("email"):
@@ -196,8 +236,12 @@ def _contacts(value, path: Path, text: str, region: Callable[[], str], reporter:
         except (urls.UrlError, contacts.ContactError) as exc:
             reporter.error(path, _key_line(text, span, "social"), 1, f"contacts.social: {exc}", "config.url")
             continue
-        contact = Contact(**fields, social=link, phone_tel=contacts.tel(fields["phone"], region()) if fields.get("phone") else "",
-                          mobile_tel=contacts.tel(fields["mobile"], region()) if fields.get("mobile") else "")
+        contact = Contact(
+            **fields,
+            social=link,
+            phone_tel=contacts.tel(fields["phone"], region()) if fields.get("phone") else "",
+            mobile_tel=contacts.tel(fields["mobile"], region()) if fields.get("mobile") else "",
+        )
         for name, message, code in contacts.warnings(contact, region):
             reporter.warning(path, _key_line(text, span, name), 1, message, f"check.{code}")
         found.append(contact)

@@ -42,7 +42,10 @@ class Reporter:
         path = Path(path)
         if self.root is not None:
             # The path as written first (a symlink is named by its own place), then with links resolved.
-            for shown, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(self.root))), (path.resolve(), self.root.resolve())):
+            for shown, base in (
+                (Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
+                (path.resolve(), self.root.resolve()),
+            ):
                 try:
                     return str(shown.relative_to(base))
                 except ValueError:

@@ -17,7 +17,9 @@ from readers import pdf_link_targets
 SLUG = "2024-02-01-contacts"
 R = f"releases/{SLUG}.yaml"
 HEAD = "title: Contacts\ndate: 2024-02-01\nlocation: Paris\nlead: A lead.\nbody: Text.\ncontacts:\n"
-PHONES = HEAD + """\
+PHONES = (
+    HEAD
+    + """\
   - name: Ann
     phone: 1-800-FLOWERS
     mobile: javascript:alert(1)
@@ -25,7 +27,8 @@ PHONES = HEAD + """\
     phone: 04 67 22 86 46
     mobile: +44 20 7946 0000
     social: "@presse"
-"""  # lines 7-13
+"""
+)  # lines 7-13
 
 
 def _links(project: Path) -> tuple[list, list, list, list]:
@@ -36,7 +39,10 @@ def _links(project: Path) -> tuple[list, list, list, list]:
     anchors = [(a.get("href"), a.text_content()) for a in page.xpath("//address[@class='contact']//a")]
     for br in page.xpath("//address[@class='contact']//br"):
         br.tail = "\n" + (br.tail or "")
-    texts = [[" ".join(line.split()) for line in a.text_content().strip().split("\n")] for a in page.xpath("//address[@class='contact']")]
+    texts = [
+        [" ".join(line.split()) for line in a.text_content().strip().split("\n")]
+        for a in page.xpath("//address[@class='contact']")
+    ]
     document = docx.Document(str(folder / f"{SLUG}.docx"))
     hyperlinks = [(h.text, h.url) for p in document.paragraphs for h in p.hyperlinks]
     pdf = [uri for page_links in pdf_link_targets(folder / f"{SLUG}.pdf") for uri in page_links]
@@ -56,7 +62,10 @@ def test_phone_links_are_e164_or_absent_in_every_format(tmp_path: Path):
     ]
     anchors, texts, hyperlinks, pdf = _links(project)
     assert anchors == [("tel:+18003569377", "1-800-FLOWERS"), ("tel:+442079460000", "+44 20 7946 0000")]
-    assert texts == [["Ann", "Tel.: 1-800-FLOWERS", "Mobile: javascript:alert(1)"], ["Bob", "Tel.: 04 67 22 86 46", "Mobile: +44 20 7946 0000", "@presse"]]
+    assert texts == [
+        ["Ann", "Tel.: 1-800-FLOWERS", "Mobile: javascript:alert(1)"],
+        ["Bob", "Tel.: 04 67 22 86 46", "Mobile: +44 20 7946 0000", "@presse"],
+    ]
     assert hyperlinks == [("1-800-FLOWERS", "tel:+18003569377"), ("+44 20 7946 0000", "tel:+442079460000")]
     assert pdf == ["tel:+18003569377", "tel:+442079460000"]
 
@@ -96,21 +105,40 @@ def test_an_unknown_region_is_an_error(project_copy: Path):
 
 P = BAD
 EMAILS = {
-    "bcc-header": ('"press@x.example?bcc=spy%40evil.example"',
-                   "'press@x.example?bcc=spy%40evil.example' is not a single e-mail address: '?' and what follows (mail headers such as bcc=) are not allowed"),
-    "query-before-at": ('"press?cc=spy@x.example"',
-                        "'press?cc=spy@x.example' is not a single e-mail address: '?' and what follows (mail headers such as bcc=) are not allowed"),
-    "two-addresses": ('"a@x.example, b@x.example"', "'a@x.example, b@x.example' is not a single e-mail address: give one address only"),
-    "semicolon": ('"a@x.example;b@x.example"', "'a@x.example;b@x.example' is not a single e-mail address: give one address only"),
+    "bcc-header": (
+        '"press@x.example?bcc=spy%40evil.example"',
+        "'press@x.example?bcc=spy%40evil.example' is not a single e-mail address: '?' and what follows (mail headers such as bcc=) are not allowed",
+    ),
+    "query-before-at": (
+        '"press?cc=spy@x.example"',
+        "'press?cc=spy@x.example' is not a single e-mail address: '?' and what follows (mail headers such as bcc=) are not allowed",
+    ),
+    "two-addresses": (
+        '"a@x.example, b@x.example"',
+        "'a@x.example, b@x.example' is not a single e-mail address: give one address only",
+    ),
+    "semicolon": (
+        '"a@x.example;b@x.example"',
+        "'a@x.example;b@x.example' is not a single e-mail address: give one address only",
+    ),
     "two-at-signs": ("a@b@x.example", "'a@b@x.example' is not a single e-mail address: give one address only"),
-    "display-name": ('"Ann <ann@x.example>"', "'Ann <ann@x.example>' is not a single e-mail address: write the address alone, without a name or comment"),
-    "comment": ('"ann@x.example (Ann)"', "'ann@x.example (Ann)' is not a single e-mail address: write the address alone, without a name or comment"),
-    "mailto": ("mailto:ann@x.example", "'mailto:ann@x.example' is not a single e-mail address: write the address alone, without 'mailto:'"),
+    "display-name": (
+        '"Ann <ann@x.example>"',
+        "'Ann <ann@x.example>' is not a single e-mail address: write the address alone, without a name or comment",
+    ),
+    "comment": (
+        '"ann@x.example (Ann)"',
+        "'ann@x.example (Ann)' is not a single e-mail address: write the address alone, without a name or comment",
+    ),
+    "mailto": (
+        "mailto:ann@x.example",
+        "'mailto:ann@x.example' is not a single e-mail address: write the address alone, without 'mailto:'",
+    ),
     "fragment": ('"ann#x@x.example"', "'ann#x@x.example' is not an e-mail address"),
     "percent": ('"ann%40evil.example@x.example"', "'ann%40evil.example@x.example' is not an e-mail address"),
     "numeric-domain": ("ann@192.168.0.1", "'ann@192.168.0.1' is not an e-mail address"),
     "double-dot": ("ann..b@x.example", "'ann..b@x.example' is not an e-mail address"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(EMAILS))
@@ -126,7 +154,9 @@ def test_configuration_contacts_follow_the_same_email_rule(project_copy: Path, c
     value, why = EMAILS[case]
     toml = value if value.startswith('"') else f'"{value}"'
     config = project_copy / "pyproject.toml"
-    config.write_text(config.read_text() + f'\n[[tool.presskit.contacts]]\nname = "A"\nrole = "Press"\nemail = {toml}\n')
+    config.write_text(
+        config.read_text() + f'\n[[tool.presskit.contacts]]\nname = "A"\nrole = "Press"\nemail = {toml}\n'
+    )
     expected = f"pyproject.toml:9:1: error: contacts.email: {why} [config.contact]"
     assert build_refused(project_copy, expected) == [expected]
 
@@ -149,7 +179,9 @@ def test_a_relative_social_address_is_refused_in_plain_words(project_copy: Path)
 
 @pytest.mark.parametrize("handle", ["@presse", "@presse@social.example.org"])
 def test_a_bare_handle_is_text_with_a_warning(tmp_path: Path, handle: str):
-    project = make_project(tmp_path, {f"{SLUG}.yaml": HEAD + f"  - name: Ann\n    email: ann@example.org\n    social: \"{handle}\"\n"})
+    project = make_project(
+        tmp_path, {f"{SLUG}.yaml": HEAD + f'  - name: Ann\n    email: ann@example.org\n    social: "{handle}"\n'}
+    )
     result = run_presskit("check", "--strict", cwd=project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
@@ -165,7 +197,9 @@ def test_a_bare_handle_is_text_with_a_warning(tmp_path: Path, handle: str):
 
 
 def test_configuration_contacts_warn_at_their_lines_and_render_the_same(tmp_path: Path):
-    config = MINIMAL_CONFIG + """\
+    config = (
+        MINIMAL_CONFIG
+        + """\
 region = "FR"
 
 [[tool.presskit.contacts]]
@@ -175,6 +209,7 @@ phone = "04 67 22 86 46"
 mobile = "javascript:alert(1)"
 social = "@presse"
 """
+    )
     project = make_project(tmp_path, {f"{SLUG}.yaml": HEAD.replace("contacts:\n", "")}, config)
     result = run_presskit("build", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -184,6 +219,8 @@ social = "@presse"
     ]
     anchors, texts, hyperlinks, pdf = _links(project)
     assert anchors == [("mailto:presse@example.org", "presse@example.org"), ("tel:+33467228646", "04 67 22 86 46")]
-    assert texts == [["Service presse", "presse@example.org", "Tel.: 04 67 22 86 46", "Mobile: javascript:alert(1)", "@presse"]]
+    assert texts == [
+        ["Service presse", "presse@example.org", "Tel.: 04 67 22 86 46", "Mobile: javascript:alert(1)", "@presse"]
+    ]
     assert hyperlinks == [("presse@example.org", "mailto:presse@example.org"), ("04 67 22 86 46", "tel:+33467228646")]
     assert pdf == ["mailto:presse@example.org", "tel:+33467228646"]

@@ -46,9 +46,12 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
         # Half the kills anywhere in the build, half near its end, where the new build is published.
         delay = rng.uniform(0.0, duration) if len(outcomes) % 2 else rng.uniform(duration * 0.75, duration * 1.15)
         process = subprocess.Popen(
-            [sys.executable, "-m", "presskit", "build"], cwd=project, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [sys.executable, "-m", "presskit", "build"],
+            cwd=project,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -70,7 +73,12 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
 def _mount_tmpfs(folder: Path, size: str) -> bool:
     if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
         return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _file_size_limit():
@@ -89,10 +97,18 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
         link = os.readlink(disk / "out")
         # A 1.1 MB photo: more than the 600 KB disk (or the 300 KB file limit) can take.
         Image.effect_noise((600, 600), 80).convert("RGB").save(project / "releases" / "noise.png")
-        (project / "releases" / "2024-01-15-good.yaml").write_text(GOOD_RELEASE + "photos:\n  - file: noise.png\n    alt: Noise\n")
+        (project / "releases" / "2024-01-15-good.yaml").write_text(
+            GOOD_RELEASE + "photos:\n  - file: noise.png\n    alt: Noise\n"
+        )
         command = [sys.executable, "-m", "presskit", "build", "--out", str(disk / "out")]
-        result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300,
-                                preexec_fn=None if mounted else _file_size_limit)  # fmt: skip
+        result = subprocess.run(
+            command,
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=None if mounted else _file_size_limit,
+        )
         reason = "No space left on device" if mounted else "File too large"
         assert result.returncode == 1, result.stderr
         assert error_lines(result.stderr) == [
@@ -102,7 +118,12 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
         assert tree_digest(disk / "out") == before
         assert os.readlink(disk / "out") == link
         build = link.split("/")[-1]
-        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [".presskit-store", build, "lock", f"manifest-{build}.json"]
+        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [
+            ".presskit-store",
+            build,
+            "lock",
+            f"manifest-{build}.json",
+        ]
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)

@@ -60,11 +60,14 @@ def _prepare(project: Path, case: str, outside: Path) -> str:
         (releases / name).write_bytes(data[: len(data) // 2])
         return name
     if case == "png-damaged-behind-valid-crcs":
+
         def chunk(kind: bytes, data: bytes) -> bytes:
             return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
         header = chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 30, 8, 2, 0, 0, 0))
-        (releases / "crafted.png").write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", b"not zlib data" * 8) + chunk(b"IEND", b""))
+        (releases / "crafted.png").write_bytes(
+            b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", b"not zlib data" * 8) + chunk(b"IEND", b"")
+        )
         return "crafted.png"
     if case == "tiff":
         Image.new("RGB", (2, 2)).save(releases / "scan.tif", "TIFF")
@@ -128,7 +131,7 @@ def test_a_photo_damaged_after_it_was_checked_is_read_again_and_refused(tmp_path
     """Photos are decoded once per process and version of the file (a portrait used by many releases is
     read once): overwriting one with damaged bytes of the same size, its modification time put back, is
     still noticed (its change time moved), as `serve` would need after an edit."""
-    from presskit.photos import PhotoError, inspect
+    from presskit.sources.photos import PhotoError, inspect
 
     path = tmp_path / "portrait.png"
     Image.effect_noise((64, 64), 50).convert("RGB").save(path)

@@ -10,26 +10,69 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presskit import releases, renderers, templates
+from presskit import renderers
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact
-from presskit.view import ReleaseView, SiteView
+from presskit.site import templates
+from presskit.site.view import ReleaseView, SiteView
+from presskit.sources import releases
 
 NAME = "2024-01-01-fuzz.yaml"
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "300")), deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+SETTINGS = settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 FIELDS = sorted(releases.FIELDS) + ["titel", "contact", "<<", "", "photos"]
 TOKENS = [
-    "&a ", "*a", "!!python/object/apply:os.system ", "!x ", "---\n", "...\n", "[", "]", "{", "}", ": ", "- ", "? ", "\t",
-    "\x00", "\x1b", "\x85", "\ufeff", "%YAML 1.1\n", "|", ">", "'", '"', "\\ud800", '"\\ud800"', "<<: ", "#", "\n", "\r\n",
-    "  ", "javascript:alert(1)", "[x](javascript:y)", "../../etc/passwd", "2023-02-30", "9999-12-31T23:59:59-23:59",
-    "<script>alert(1)</script>", "\u202e", "\udfff",
-]  # fmt: skip
+    "&a ",
+    "*a",
+    "!!python/object/apply:os.system ",
+    "!x ",
+    "---\n",
+    "...\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "? ",
+    "\t",
+    "\x00",
+    "\x1b",
+    "\x85",
+    "\ufeff",
+    "%YAML 1.1\n",
+    "|",
+    ">",
+    "'",
+    '"',
+    "\\ud800",
+    '"\\ud800"',
+    "<<: ",
+    "#",
+    "\n",
+    "\r\n",
+    "  ",
+    "javascript:alert(1)",
+    "[x](javascript:y)",
+    "../../etc/passwd",
+    "2023-02-30",
+    "9999-12-31T23:59:59-23:59",
+    "<script>alert(1)</script>",
+    "\u202e",
+    "\udfff",
+]
 
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), text, st.dates())
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4), max_leaves=12)
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4), max_leaves=12
+)
 documents = st.dictionaries(st.sampled_from(FIELDS) | text, values, max_size=10)
 
 
@@ -44,7 +87,7 @@ def release_bytes(draw) -> bytes:
         for _ in range(draw(st.integers(1, 6))):
             position = draw(st.integers(0, len(source)))
             token = draw(st.sampled_from(TOKENS) | text)
-            source = source[:position] + token + source[position + draw(st.integers(0, 3)):]
+            source = source[:position] + token + source[position + draw(st.integers(0, 3)) :]
     return source.encode("utf-8", errors="surrogatepass")
 
 
@@ -95,13 +138,25 @@ valid_releases = st.fixed_dictionaries(
         "body": valid_text | markdown,
         "contacts": st.lists(st.fixed_dictionaries({"name": valid_text}), min_size=1, max_size=2),
     },
-    optional={"subtitle": long_text, "lead": valid_text | markdown, "location": valid_text, "section": long_text,
-              "label": long_text, "tags": st.lists(valid_text, max_size=60),
-              "lang": st.sampled_from(["fr", "en", "de", "pt-BR", "zz", "NO"]), "about": long_text},
-)  # fmt: skip
+    optional={
+        "subtitle": long_text,
+        "lead": valid_text | markdown,
+        "location": valid_text,
+        "section": long_text,
+        "label": long_text,
+        "tags": st.lists(valid_text, max_size=60),
+        "lang": st.sampled_from(["fr", "en", "de", "pt-BR", "zz", "NO"]),
+        "about": long_text,
+    },
+)
 
 
-@settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "40")) // 5 or 1, deadline=None, derandomize=True, database=None)
+@settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "40")) // 5 or 1,
+    deadline=None,
+    derandomize=True,
+    database=None,
+)
 @given(valid_releases)
 def test_an_accepted_release_renders_to_docx_and_html_without_error(document: dict):
     data = yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
@@ -115,7 +170,9 @@ def test_an_accepted_release_renders_to_docx_and_html_without_error(document: di
         view = ReleaseView(release, config)
         target = Path(folder) / "out"
         target.mkdir()
-        (target / view.pdf_name).write_bytes(b"%PDF-1.7\n")  # the page shows the PDF's size; WeasyPrint is too slow here
+        (target / view.pdf_name).write_bytes(
+            b"%PDF-1.7\n"
+        )  # the page shows the PDF's size; WeasyPrint is too slow here
         for fmt in ("docx", "html"):
             renderers.get(fmt).render(view, target, context)
         assert (target / view.docx_name).stat().st_size > 0

@@ -84,13 +84,21 @@ CASES = {
     "ordinary.jpg": (lambda: _saved(_picture(), "JPEG", quality=95), "ordinary-1.jpg", None),
     "cmyk.jpg": (lambda: _saved(_picture("CMYK"), "JPEG", quality=95), "cmyk-1.jpg", ((WIDTH, HEIGHT), "RGB")),
     "ycck.jpg": (_ycck, "ycck-1.jpg", ((WIDTH, HEIGHT), "RGB")),
-    "no-jfif.jpg": (lambda: _without_jfif(_saved(_picture(), "JPEG", quality=95)), "no-jfif-1.jpg", ((WIDTH, HEIGHT), "RGB")),
+    "no-jfif.jpg": (
+        lambda: _without_jfif(_saved(_picture(), "JPEG", quality=95)),
+        "no-jfif-1.jpg",
+        ((WIDTH, HEIGHT), "RGB"),
+    ),
     "progressive.jpg": (lambda: _saved(_picture(), "JPEG", quality=95, progressive=True), "progressive-1.jpg", None),
     "turned.jpg": (_exif_turned, "turned-1.jpg", ((HEIGHT, WIDTH), "RGB")),
     "camera.jpg": (_mpo, "camera-1.jpg", None),
     "grey16.png": (_png16_grey, "grey16-1.png", ((WIDTH, HEIGHT), "RGB")),
     "grey-alpha.png": (lambda: _saved(_transparent("LA"), "PNG"), "grey-alpha-1.png", None),
-    "palette-transparent.png": (lambda: _saved(_picture("P"), "PNG", transparency=0), "palette-transparent-1.png", None),
+    "palette-transparent.png": (
+        lambda: _saved(_picture("P"), "PNG", transparency=0),
+        "palette-transparent-1.png",
+        None,
+    ),
     "bilevel.png": (lambda: _saved(_picture("1"), "PNG"), "bilevel-1.png", None),
     "alpha.webp": (lambda: _saved(_transparent(), "WEBP", lossless=True), "alpha-1.webp", ((WIDTH, HEIGHT), "RGBA")),
 }
@@ -99,10 +107,12 @@ CASES = {
 def _project(folder: Path) -> Path:
     releases = {}
     for day, name in enumerate(sorted(CASES), start=1):
-        slug = "2024-01-%02d-%s" % (day, name.replace(".", "-"))
-        releases[f"{slug}.yaml"] = (f"title: {name}\ndate: 2024-01-{day:02d}\nlocation: Paris\nlead: L.\nbody: B.\n"
-                                    f"photos:\n  - file: {name}\n    alt: Photo {name}\n    credit: Us\n"
-                                    "contacts:\n  - name: A\n    email: a@example.org\n")  # fmt: skip
+        slug = f"2024-01-{day:02d}-{name.replace('.', '-')}"
+        releases[f"{slug}.yaml"] = (
+            f"title: {name}\ndate: 2024-01-{day:02d}\nlocation: Paris\nlead: L.\nbody: B.\n"
+            f"photos:\n  - file: {name}\n    alt: Photo {name}\n    credit: Us\n"
+            "contacts:\n  - name: A\n    email: a@example.org\n"
+        )
     project = make_project(folder, releases, MINIMAL_CONFIG)
     for name, (make, _published, _embedded) in CASES.items():
         (project / "releases" / name).write_bytes(make())
@@ -110,7 +120,7 @@ def _project(folder: Path) -> Path:
 
 
 def _slug(name: str) -> str:
-    return "2024-01-%02d-%s" % (sorted(CASES).index(name) + 1, name.replace(".", "-"))
+    return f"2024-01-{sorted(CASES).index(name) + 1:02d}-{name.replace('.', '-')}"
 
 
 def _docx_images(path: Path) -> list[bytes]:
@@ -145,7 +155,9 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
         slug = _slug(name)
         source = (project / "releases" / name).read_bytes()
         # The page offers the original, byte for byte, under a name presskit made.
-        assert {p.name for p in (out / slug).iterdir()} == {"index.html", f"{slug}.pdf", f"{slug}.docx", published}, name
+        assert {p.name for p in (out / slug).iterdir()} == {"index.html", f"{slug}.pdf", f"{slug}.docx", published}, (
+            name
+        )
         assert (out / slug / published).read_bytes() == source, name
         shown = (HEIGHT, WIDTH) if name == "turned.jpg" else (WIDTH, HEIGHT)
         img = lxml_html.fromstring((out / slug / "index.html").read_bytes()).xpath("//figure//img")[0]
@@ -165,7 +177,9 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
             assert drawn.size == size, name
             assert drawn.mode in ("RGB", "RGBA", "L"), (name, drawn.mode)
             if name == "grey16.png":
-                assert _close(word_colours[0], (128, 128, 128), 2) and _close(word_colours[1], (255, 255, 255), 2), word_colours
+                assert _close(word_colours[0], (128, 128, 128), 2) and _close(word_colours[1], (255, 255, 255), 2), (
+                    word_colours
+                )
             elif name == "turned.jpg":  # turned upright: blue (the stored left) on top
                 rgb = Image.open(io.BytesIO(blob)).convert("RGB")
                 assert _close(rgb.getpixel((rgb.width // 2, rgb.height // 4)), LEFT)
@@ -183,7 +197,7 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
 
 def test_the_sample_photos_are_embedded_as_they_are(tmp_path: Path):
     """Ordinary RGB JPEG and PNG files are not converted (no decoding at render time): the same bytes everywhere."""
-    from presskit import photos
+    from presskit.sources import photos
 
     for name in ("port-vendres-harbour.jpg", "hydrogen-lab.png"):
         path = REPO / "releases" / "photos" / name

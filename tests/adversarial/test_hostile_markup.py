@@ -94,10 +94,12 @@ def test_the_release_page_and_the_index_show_markup_as_text(hostile_out: Path):
     assert tree.xpath("//p[@class='subtitle']")[0].text_content() == PAYLOAD
     assert PAYLOAD in tree.xpath("//div[@class='body']")[0].text_content()
     assert "<div onclick=alert(3)>block html</div>" in tree.xpath("//div[@class='body']")[0].text_content()
-    assert tree.xpath("//figure/img/@alt") == ['\u201c><script>alert(6)</script>']  # typography curls the quote
+    assert tree.xpath("//figure/img/@alt") == ["\u201c><script>alert(6)</script>"]  # typography curls the quote
     assert tree.xpath("//ul[@class='links']//a/@href") == ['https://example.org/"onmouseover="alert(5)']
     # Markdown link targets are percent-encoded by markdown-it: the quote cannot close the attribute.
-    assert tree.xpath("//div[@class='body']//a/@href") == ["https://example.org/%22%3E%3Cscript%3Ealert(4)%3C/script%3E"]
+    assert tree.xpath("//div[@class='body']//a/@href") == [
+        "https://example.org/%22%3E%3Cscript%3Ealert(4)%3C/script%3E"
+    ]
 
 
 def test_the_feed_shows_markup_as_text(hostile_out: Path):
@@ -131,7 +133,13 @@ def test_the_docx_and_pdf_carry_the_markup_literally(hostile_out: Path):
     assert "<!-- hidden -->" in pdf
 
 
-SCHEMES = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"]
+SCHEMES = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "file:///etc/passwd",
+]
 
 
 @pytest.mark.parametrize("url", SCHEMES)

@@ -23,7 +23,9 @@ PHOTO = GOOD_RELEASE + "photos:\n  - file: ../pictures/lab.png\n    alt: The lab
 def _everything(project: Path) -> dict[str, str]:
     """Every file of the project and beside it, links followed, and every link's target: what a refusal must not move
     (but presskit's cache of validated releases, which a build that read the releases may update)."""
-    digest = {name: value for name, value in tree_digest(project.parent).items() if not name.startswith("project/.presskit/")}
+    digest = {
+        name: value for name, value in tree_digest(project.parent).items() if not name.startswith("project/.presskit/")
+    }
     for root, dirs, files in os.walk(project.parent):
         for name in dirs + files:
             path = Path(root) / name
@@ -39,7 +41,8 @@ def project(tmp_path: Path) -> Path:
     folder = make_project(
         tmp_path / "project",
         {"2024-01-15-good.yaml": PHOTO, "2024-03-01-held.yaml": HELD},
-        config="[tool.presskit]\norganization = \"Test Office\"\nbase_url = \"https://news.example.org/\"\nlang = \"en\"\n" + config,
+        config='[tool.presskit]\norganization = "Test Office"\nbase_url = "https://news.example.org/"\nlang = "en"\n'
+        + config,
     )
     (folder / "pictures").mkdir()
     Image.new("RGB", (40, 30), "navy").save(folder / "pictures" / "lab.png")
@@ -57,29 +60,71 @@ def _published(project: Path) -> str:
 
 
 REFUSED = [
-    (["--out", "releases"], "refusing to use releases as the output folder: it is inside the releases folder (releases)"),
-    (["--out", "releases/new"], "refusing to use releases/new as the output folder: it is inside the releases folder (releases)"),
-    (["--out", "templates"], "refusing to use templates as the output folder: it is inside the templates folder (templates)"),
-    (["--out", "pictures/x"], "refusing to use pictures/x as the output folder: it is inside the folder of photo lab.png (pictures)"),
+    (
+        ["--out", "releases"],
+        "refusing to use releases as the output folder: it is inside the releases folder (releases)",
+    ),
+    (
+        ["--out", "releases/new"],
+        "refusing to use releases/new as the output folder: it is inside the releases folder (releases)",
+    ),
+    (
+        ["--out", "templates"],
+        "refusing to use templates as the output folder: it is inside the templates folder (templates)",
+    ),
+    (
+        ["--out", "pictures/x"],
+        "refusing to use pictures/x as the output folder: it is inside the folder of photo lab.png (pictures)",
+    ),
     (["--out", "brand/x"], "refusing to use brand/x as the output folder: it is inside the logo's folder (brand)"),
-    (["--out", ".presskit"], "refusing to use .presskit as the output folder: it is inside the cache folder (.presskit)"),
-    (["--out", ".out.builds"], "refusing to use .out.builds as the output folder: it is inside presskit's build store .out.builds"),
-    (["--out", ".out.builds/x"], "refusing to use .out.builds/x as the output folder: it is inside presskit's build store .out.builds"),
+    (
+        ["--out", ".presskit"],
+        "refusing to use .presskit as the output folder: it is inside the cache folder (.presskit)",
+    ),
+    (
+        ["--out", ".out.builds"],
+        "refusing to use .out.builds as the output folder: it is inside presskit's build store .out.builds",
+    ),
+    (
+        ["--out", ".out.builds/x"],
+        "refusing to use .out.builds/x as the output folder: it is inside presskit's build store .out.builds",
+    ),
     (["--out", "."], "refusing to use . as the output folder: it contains the project"),
     (["--out", ".."], "refusing to use .. as the output folder: it contains the project"),
-    (["--out", "mine"], "refusing to use mine as the output folder: it is a folder presskit did not make and it is not empty "
-                        "(give a new or an empty folder)"),
-    (["--embargoed", "releases"], "refusing to use releases as the embargoed folder: it is inside the releases folder (releases)"),
-    (["--embargoed", "mine"], "refusing to use mine as the embargoed folder: it is a folder presskit did not make and it is not empty "
-                              "(give a new or an empty folder)"),
-    (["--embargoed", "out"], "refusing to use out as the embargoed folder: it must be apart from out (the output folder), "
-                             "neither inside the other"),
-    (["--embargoed", "out/private"], "refusing to use out/private as the embargoed folder: it must be apart from out "
-                                     "(the output folder), neither inside the other"),
-    (["--out", "public", "--embargoed", "public/private"], "refusing to use public/private as the embargoed folder: it must be "
-                                                           "apart from public (the output folder), neither inside the other"),
-    (["--embargoed", "."], "refusing to use . as the embargoed folder: it must be apart from out (the output folder), "
-                           "neither inside the other"),
+    (
+        ["--out", "mine"],
+        "refusing to use mine as the output folder: it is a folder presskit did not make and it is not empty "
+        "(give a new or an empty folder)",
+    ),
+    (
+        ["--embargoed", "releases"],
+        "refusing to use releases as the embargoed folder: it is inside the releases folder (releases)",
+    ),
+    (
+        ["--embargoed", "mine"],
+        "refusing to use mine as the embargoed folder: it is a folder presskit did not make and it is not empty "
+        "(give a new or an empty folder)",
+    ),
+    (
+        ["--embargoed", "out"],
+        "refusing to use out as the embargoed folder: it must be apart from out (the output folder), "
+        "neither inside the other",
+    ),
+    (
+        ["--embargoed", "out/private"],
+        "refusing to use out/private as the embargoed folder: it must be apart from out "
+        "(the output folder), neither inside the other",
+    ),
+    (
+        ["--out", "public", "--embargoed", "public/private"],
+        "refusing to use public/private as the embargoed folder: it must be "
+        "apart from public (the output folder), neither inside the other",
+    ),
+    (
+        ["--embargoed", "."],
+        "refusing to use . as the embargoed folder: it must be apart from out (the output folder), "
+        "neither inside the other",
+    ),
 ]
 
 
@@ -135,11 +180,18 @@ def test_a_new_or_empty_folder_is_accepted_and_the_next_build_reuses_it(project:
     empty = tmp_path / "www"
     empty.mkdir()
     for _ in range(2):
-        result = run_presskit("build", "--now", NOW, "--out", str(empty), "--embargoed", str(tmp_path / "private"), cwd=project)
+        result = run_presskit(
+            "build", "--now", NOW, "--out", str(empty), "--embargoed", str(tmp_path / "private"), cwd=project
+        )
         assert result.returncode == 0, result.stderr
         assert empty.is_symlink() and (tmp_path / "private").is_symlink()
         assert Path(os.path.realpath(empty)).parent == tmp_path / ".www.builds"
-        assert sorted(p.name for p in (tmp_path / "private").iterdir()) == ["2024-03-01-held", "index.html", "logo.png", "newsroom.css"]
+        assert sorted(p.name for p in (tmp_path / "private").iterdir()) == [
+            "2024-03-01-held",
+            "index.html",
+            "logo.png",
+            "newsroom.css",
+        ]
     assert (tmp_path / ".www.builds" / ".presskit-store").is_file()
 
 
@@ -150,8 +202,13 @@ def test_an_empty_output_folder_that_fills_during_the_build_is_not_removed(proje
     empty.mkdir()
     (tmp_path / ".www.builds").mkdir()
     fd = _hold_lock(tmp_path / ".www.builds")
-    process = subprocess.Popen([sys.executable, "-m", "presskit", "build", "--now", NOW, "--out", str(empty)], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "build", "--now", NOW, "--out", str(empty)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert _waiting_line(process) == f"presskit: waiting for another build of this project (pid {os.getpid()})...\n"
         (empty / "late.txt").write_text("arrived during the build\n")
@@ -170,7 +227,12 @@ def test_an_empty_output_folder_that_fills_during_the_build_is_not_removed(proje
 def _tmpfs(folder: Path, size: str) -> bool:
     if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
         return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _file_size_limit():
@@ -179,7 +241,9 @@ def _file_size_limit():
     resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, 300 * 1024))
 
 
-def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_embargoed_copies_failed(project: Path, tmp_path: Path):
+def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_embargoed_copies_failed(
+    project: Path, tmp_path: Path
+):
     disk = tmp_path / "disk"
     disk.mkdir()
     Image.effect_noise((600, 600), 80).convert("RGB").save(project / "pictures" / "noise.png")
@@ -189,8 +253,14 @@ def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_emb
     mounted = _tmpfs(disk, "600k")
     try:
         command = [sys.executable, "-m", "presskit", "build", "--now", NOW, "--embargoed", str(disk / "private")]
-        result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300,
-                                preexec_fn=None if mounted else _file_size_limit)
+        result = subprocess.run(
+            command,
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=None if mounted else _file_size_limit,
+        )
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)
@@ -232,7 +302,10 @@ def test_with_no_wait_a_second_build_exits_at_once_and_changes_nothing(project: 
     finally:
         os.close(fd)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == f"presskit: another build of this project is running (pid {os.getpid()}); nothing was done."
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"presskit: another build of this project is running (pid {os.getpid()}); nothing was done."
+    )
     assert elapsed < 60
     assert _everything(project) == before
 
@@ -240,8 +313,13 @@ def test_with_no_wait_a_second_build_exits_at_once_and_changes_nothing(project: 
 def test_a_second_build_waits_with_a_message_then_builds(project: Path):
     (project / "releases" / "2024-01-15-good.yaml").write_text(PHOTO.replace("First paragraph", "Edited paragraph"))
     fd = _hold_lock(project / ".out.builds")
-    process = subprocess.Popen([sys.executable, "-m", "presskit", "build", "--now", NOW], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "build", "--now", NOW],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert _waiting_line(process) == f"presskit: waiting for another build of this project (pid {os.getpid()})...\n"
         time.sleep(0.5)
@@ -256,8 +334,13 @@ def test_a_second_build_waits_with_a_message_then_builds(project: Path):
 
 def test_serve_takes_the_same_lock_for_its_build(project: Path):
     fd = _hold_lock(project / ".out.builds")
-    process = subprocess.Popen([sys.executable, "-m", "presskit", "serve", "--port", "0", "--now", NOW], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--now", NOW],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert _waiting_line(process) == f"presskit: waiting for another build of this project (pid {os.getpid()})...\n"
         os.close(fd)
@@ -278,7 +361,10 @@ ROUNDS = int(os.environ.get("PRESSKIT_CONCURRENT_ROUNDS", "20"))
 
 @pytest.mark.parametrize("builds", [2, 3])
 def test_concurrent_builds_with_edits_always_leave_out_equal_to_a_fresh_build(tmp_path: Path, builds: int):
-    releases = {f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("A good release", f"Release {day}") for day in (10, 11, 12)}
+    releases = {
+        f"2024-01-{day:02d}-r{day}.yaml": GOOD_RELEASE.replace("A good release", f"Release {day}")
+        for day in (10, 11, 12)
+    }
     project = make_project(tmp_path / "project", releases)
     assert run_presskit("build", "-j", "1", cwd=project).returncode == 0
     for round_ in range(ROUNDS):
@@ -290,8 +376,16 @@ def test_concurrent_builds_with_edits_always_leave_out_equal_to_a_fresh_build(tm
         if round_ % 4 == 0:
             for extra in (project / "releases").glob("2024-02-*"):
                 extra.unlink()
-        processes = [subprocess.Popen([sys.executable, "-m", "presskit", "build", "-j", "1", "-q"], cwd=project,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(builds)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "presskit", "build", "-j", "1", "-q"],
+                cwd=project,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(builds)
+        ]
         for process in processes:
             _out, err = process.communicate(timeout=300)
             assert process.returncode == 0, err

@@ -31,7 +31,9 @@ def test_a_new_release_is_a_draft_the_next_build_does_not_publish(project_copy: 
     before = tree_digest(project_copy / "out")
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("presskit: built 1 release (") and ", 1 held back (embargo or draft)," in result.stdout
+    assert (
+        result.stdout.startswith("presskit: built 1 release (") and ", 1 held back (embargo or draft)," in result.stdout
+    )
     assert tree_digest(project_copy / "out") == before
     drafts = run_presskit("build", "--drafts", "--out", "preview", cwd=project_copy)  # it builds as it is, as a draft
     assert drafts.returncode == 0, drafts.stderr
@@ -63,11 +65,22 @@ def test_deleting_the_draft_line_publishes_nothing_either(project_copy: Path):
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("title: T\ndate: 2024-02-01\nbody: |\n  Our news.\n\n  Write the release here.\ncontacts:\n  - name: A\n", f"6:3: error: body: {WHY}"),
-        ("title: T\ndate: 2024-02-01\nlead: Write the release here.\nbody: Text.\ncontacts:\n  - name: A\n", f"3:7: error: lead: {WHY}"),
-        ("title: T\ndate: 2024-02-01\nbody: >\n  Our   news.   Write the\n  release here.\ncontacts:\n  - name: A\n", f"3:7: error: body: {WHY}"),
-        ("title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - name: A\n    role: Write the release here.\ndraft: no\n",
-         f"6:11: error: contacts.role: {WHY}"),
+        (
+            "title: T\ndate: 2024-02-01\nbody: |\n  Our news.\n\n  Write the release here.\ncontacts:\n  - name: A\n",
+            f"6:3: error: body: {WHY}",
+        ),
+        (
+            "title: T\ndate: 2024-02-01\nlead: Write the release here.\nbody: Text.\ncontacts:\n  - name: A\n",
+            f"3:7: error: lead: {WHY}",
+        ),
+        (
+            "title: T\ndate: 2024-02-01\nbody: >\n  Our   news.   Write the\n  release here.\ncontacts:\n  - name: A\n",
+            f"3:7: error: body: {WHY}",
+        ),
+        (
+            "title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - name: A\n    role: Write the release here.\ndraft: no\n",
+            f"6:11: error: contacts.role: {WHY}",
+        ),
     ],
     ids=["body-among-text", "lead", "folded-over-two-lines", "any-field"],
 )
@@ -80,8 +93,8 @@ def test_every_placeholder_new_writes_is_refused():
     """The list the validator refuses is the text `new` writes: one source of truth."""
     import datetime as dt
 
+    from presskit.commands.new import PLACEHOLDERS, text
     from presskit.model import Config
-    from presskit.newrelease import PLACEHOLDERS, text
 
     written = text(Config(root=Path(".")), "Headline", dt.date(2024, 5, 2), "en")
     assert PLACEHOLDERS and all(placeholder in written for placeholder in PLACEHOLDERS)

@@ -60,13 +60,24 @@ def test_a_photo_named_html_is_published_under_its_image_name(tmp_path: Path):
 
 def test_photos_named_like_the_page_and_the_pdf_overwrite_nothing(tmp_path: Path):
     """`index.html` (a PNG) and `<slug>.pdf` (a JPEG) were overwritten by the page and the PDF, silently."""
-    project = make_project(tmp_path, {f"{SLUG}.yaml": _with_photos("index.html", f"{SLUG}.pdf", f"{SLUG}.docx", "feed.xml")})
-    sources = {"index.html": _image("PNG", "red"), f"{SLUG}.pdf": _image("JPEG", "blue"), f"{SLUG}.docx": _image("GIF", "green"),
-               "feed.xml": _image("WEBP", "yellow")}  # fmt: skip
+    project = make_project(
+        tmp_path, {f"{SLUG}.yaml": _with_photos("index.html", f"{SLUG}.pdf", f"{SLUG}.docx", "feed.xml")}
+    )
+    sources = {
+        "index.html": _image("PNG", "red"),
+        f"{SLUG}.pdf": _image("JPEG", "blue"),
+        f"{SLUG}.docx": _image("GIF", "green"),
+        "feed.xml": _image("WEBP", "yellow"),
+    }
     for name, data in sources.items():
         (project / "releases" / name).write_bytes(data)
     out = _build(project)
-    published = {"index-1.png": "index.html", f"{SLUG}-2.jpg": f"{SLUG}.pdf", f"{SLUG}-3.gif": f"{SLUG}.docx", "feed-4.webp": "feed.xml"}
+    published = {
+        "index-1.png": "index.html",
+        f"{SLUG}-2.jpg": f"{SLUG}.pdf",
+        f"{SLUG}-3.gif": f"{SLUG}.docx",
+        "feed-4.webp": "feed.xml",
+    }
     assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", *published}
     for name, source in published.items():
         assert (out / SLUG / name).read_bytes() == sources[source], name
@@ -85,19 +96,37 @@ def test_the_extension_is_the_decoded_format_not_the_source_name(tmp_path: Path)
         (project / "releases" / name).write_bytes(_image(kind))
     out = _build(project)
     assert sorted(p.name for p in (out / SLUG).iterdir() if p.name != "index.html" and not p.name.startswith(SLUG)) == [
-        "archive-tar-4.webp", "ete-5.png", "holiday-photo-2.png", "no-extension-3.gif", "photo-6.jpg", "shot-1.jpg",
-    ]  # fmt: skip
+        "archive-tar-4.webp",
+        "ete-5.png",
+        "holiday-photo-2.png",
+        "no-extension-3.gif",
+        "photo-6.jpg",
+        "shot-1.jpg",
+    ]
 
 
 def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extension(tmp_path: Path):
-    for logo, data, expected in (("assets/brand.html", _gif_with_script(), "logo.gif"), ("index.html", _image("PNG"), "logo.png")):
-        project = make_project(tmp_path / expected, {f"{SLUG}.yaml": GOOD_RELEASE}, MINIMAL_CONFIG + f'logo = "{logo}"\n')
+    for logo, data, expected in (
+        ("assets/brand.html", _gif_with_script(), "logo.gif"),
+        ("index.html", _image("PNG"), "logo.png"),
+    ):
+        project = make_project(
+            tmp_path / expected, {f"{SLUG}.yaml": GOOD_RELEASE}, MINIMAL_CONFIG + f'logo = "{logo}"\n'
+        )
         write(project, data, logo)
         out = _build(project)
         assert _published(out) == {
-            expected, "index.html", "newsroom.css", "feed.xml", "atom.xml", "sitemap.xml", "robots.txt",
-            f"{SLUG}/index.html", f"{SLUG}/{SLUG}.pdf", f"{SLUG}/{SLUG}.docx",
-        } | {name for name in _published(out) if name.startswith(("en/", "tags/"))}, sorted(_published(out))  # fmt: skip
+            expected,
+            "index.html",
+            "newsroom.css",
+            "feed.xml",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+            f"{SLUG}/index.html",
+            f"{SLUG}/{SLUG}.pdf",
+            f"{SLUG}/{SLUG}.docx",
+        } | {name for name in _published(out) if name.startswith(("en/", "tags/"))}, sorted(_published(out))
         assert (out / expected).read_bytes() == data
         home = lxml_html.fromstring((out / "index.html").read_bytes())
         assert home.xpath("//a[@class='organization']/img/@src") == [expected]  # the listing page, not the logo
@@ -119,7 +148,11 @@ def test_a_logo_check_accepts_renders_in_the_pdf_and_the_docx(tmp_path: Path):
     write(project, buffer.getvalue(), "assets/mark.jpg")
     out = _build(project)
     assert (out / "logo.jpg").read_bytes() == buffer.getvalue()
-    [blob] = [p.blob for p in docx.Document(str(out / SLUG / f"{SLUG}.docx")).part.package.iter_parts() if p.content_type.startswith("image/")]
+    [blob] = [
+        p.blob
+        for p in docx.Document(str(out / SLUG / f"{SLUG}.docx")).part.package.iter_parts()
+        if p.content_type.startswith("image/")
+    ]
     assert Image.open(io.BytesIO(blob)).mode == "RGB"
     [drawn] = [i.image for page in pypdf.PdfReader(out / SLUG / f"{SLUG}.pdf").pages for i in page.images]
     assert drawn.mode == "RGB" and drawn.size == (60, 60)

@@ -18,7 +18,7 @@ THEME = Path(__file__).resolve().parents[2] / "src" / "presskit" / "theme" / "te
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         self.server.hits.append(self.path)
         body = b"\x89PNG\r\n\x1a\n"
         self.send_response(200)
@@ -65,7 +65,9 @@ def test_urls_in_release_fields_are_written_never_fetched(tmp_path: Path, loopba
     project = make_project(tmp_path, {"2024-02-01-urls.yaml": _release_with_urls(server)}, config)
     (project / "templates").mkdir()
     (project / "templates" / "release.html.j2").write_text(
-        '{% extends "presskit/release.html.j2" %}{% block head %}' + f'<img src="{server}/page.png" alt="">' + "{% endblock %}"
+        '{% extends "presskit/release.html.j2" %}{% block head %}'
+        + f'<img src="{server}/page.png" alt="">'
+        + "{% endblock %}"
     )
     result = run_presskit("build", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -80,13 +82,19 @@ def test_urls_in_release_fields_are_written_never_fetched(tmp_path: Path, loopba
         ("stylesheet-link", '<link rel="stylesheet" href="{s}/style.css">', "/style.css"),
         ("css-import", "<style>@import url({s}/import.css);</style>", "/import.css"),
         ("css-background", "<style>body {{ background: url({s}/bg.png) }}</style>", "/bg.png"),
-        ("font-face", "<style>@font-face {{ font-family: X; src: url({s}/font.woff) }} body {{ font-family: X }}</style>", "/font.woff"),
+        (
+            "font-face",
+            "<style>@font-face {{ font-family: X; src: url({s}/font.woff) }} body {{ font-family: X }}</style>",
+            "/font.woff",
+        ),
         ("object", '<object data="{s}/object.svg" type="image/svg+xml"></object>', "/object.svg"),
         ("embed", '<embed src="{s}/embed.png">', "/embed.png"),
         ("attachment", '<link rel="attachment" href="{s}/attachment.bin">', "/attachment.bin"),
     ],
-)  # fmt: skip
-def test_a_template_override_cannot_make_the_pdf_fetch_from_the_network(project_copy: Path, loopback, where, markup, fetched):
+)
+def test_a_template_override_cannot_make_the_pdf_fetch_from_the_network(
+    project_copy: Path, loopback, where, markup, fetched
+):
     server, hits = loopback
     head = markup.format(s=server) if where in ("stylesheet-link", "css-import", "font-face", "attachment") else ""
     body = "" if head else markup.format(s=server)
@@ -106,7 +114,9 @@ def test_a_template_override_cannot_make_the_pdf_fetch_from_the_network(project_
 def test_a_pdf_stylesheet_override_cannot_fetch_from_the_network(project_copy: Path, loopback):
     server, hits = loopback
     (project_copy / "templates").mkdir()
-    (project_copy / "templates" / "pdf.css").write_text(f"@import url({server}/x.css);\nbody {{ background: url({server}/b.png) }}\n")
+    (project_copy / "templates" / "pdf.css").write_text(
+        f"@import url({server}/x.css);\nbody {{ background: url({server}/b.png) }}\n"
+    )
     expected = f"releases/2024-01-15-good.yaml:1:1: error: PDF: refused to fetch '{server}/x.css': only files inside the project are used [render.pdf]"
     assert build_refused(project_copy, expected) == [expected]
     assert hits == []
@@ -114,7 +124,10 @@ def test_a_pdf_stylesheet_override_cannot_fetch_from_the_network(project_copy: P
 
 def test_a_photo_url_is_refused_before_anything_is_fetched(project_copy: Path, loopback):
     server, hits = loopback
-    write(project_copy, f"title: T\ndate: 2024-02-01\nbody: B\nphotos:\n  - file: {server}/photo.png\n    alt: x\ncontacts:\n  - name: A\n")
+    write(
+        project_copy,
+        f"title: T\ndate: 2024-02-01\nbody: B\nphotos:\n  - file: {server}/photo.png\n    alt: x\ncontacts:\n  - name: A\n",
+    )
     expected = (
         f"releases/2024-02-01-bad.yaml:5:11: error: photo '{server}/photo.png' must be a path relative to the release file, "
         "inside the project [release.photo]"
@@ -168,7 +181,9 @@ def test_a_broken_stylesheet_override_fails_the_release(project_copy: Path):
 
 def test_template_mistakes_are_reported_not_crashed(project_copy: Path):
     _pdf_override(project_copy, body="{{ no_such_name }}")
-    expected = "releases/2024-01-15-good.yaml:1:1: error: PDF: template error: 'no_such_name' is undefined [render.template]"
+    expected = (
+        "releases/2024-01-15-good.yaml:1:1: error: PDF: template error: 'no_such_name' is undefined [render.template]"
+    )
     assert build_refused(project_copy, expected) == [expected]
     _pdf_override(project_copy, body="{% if %}")
     expected = "templates/release.pdf.html.j2:14:1: error: PDF: template error: Expected an expression, got 'end of statement block' [render.template]"
@@ -203,7 +218,9 @@ def test_the_pdf_embeds_no_file_even_when_a_template_asks(project_copy: Path):
 def test_every_release_that_fails_to_render_is_reported_in_one_run(project_copy: Path):
     for slug in ("2024-02-01-broken", "2024-02-02-also-broken"):
         write(project_copy, GOOD_RELEASE, f"releases/{slug}.yaml")
-    _pdf_override(project_copy, body='{% if v.slug.endswith("broken") %}<img src="missing-{{ v.slug }}.png" alt="">{% endif %}')
+    _pdf_override(
+        project_copy, body='{% if v.slug.endswith("broken") %}<img src="missing-{{ v.slug }}.png" alt="">{% endif %}'
+    )
     expected = [
         "releases/2024-02-01-broken.yaml:1:1: error: PDF: cannot read missing-2024-02-01-broken.png: No such file or directory [render.pdf]",
         "releases/2024-02-02-also-broken.yaml:1:1: error: PDF: cannot read missing-2024-02-02-also-broken.png: No such file or directory [render.pdf]",
@@ -214,7 +231,10 @@ def test_every_release_that_fails_to_render_is_reported_in_one_run(project_copy:
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
-        ("cycler.__init__.__globals__.os.popen('touch pwned').read()", "access to attribute '__init__' of 'type' object is unsafe."),
+        (
+            "cycler.__init__.__globals__.os.popen('touch pwned').read()",
+            "access to attribute '__init__' of 'type' object is unsafe.",
+        ),
         ("v.release.__class__.__mro__", "access to attribute '__class__' of 'Release' object is unsafe."),
     ],
 )
@@ -227,7 +247,10 @@ def test_a_template_override_cannot_reach_python(project_copy: Path, expression:
 
 def test_an_unexpected_error_in_one_release_is_reported_and_the_others_still_render(project_copy: Path):
     write(project_copy, GOOD_RELEASE, "releases/2024-02-01-broken.yaml")
-    _pdf_override(project_copy, body='{% if v.slug.endswith("broken") %}{{ 1 // 0 }}{% endif %}{{ v.slug.startswith("x") and (1 // 0) }}')
+    _pdf_override(
+        project_copy,
+        body='{% if v.slug.endswith("broken") %}{{ 1 // 0 }}{% endif %}{{ v.slug.startswith("x") and (1 // 0) }}',
+    )
     expected = (
         "releases/2024-02-01-broken.yaml:1:1: error: PDF: internal error (ZeroDivisionError: integer division or modulo by zero); "
         "please report it with this release [render.internal]"

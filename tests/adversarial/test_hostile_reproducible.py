@@ -24,8 +24,13 @@ def test_two_clean_builds_in_different_folders_and_moments_are_byte_identical(sa
     assert sorted(first) == sorted(second)
     assert {name for name in first if name.endswith((".pdf", ".docx"))} == {
         f"{slug}/{slug}.{ext}"
-        for slug in ("2023-09-29-occitanie-japon", "2024-03-12-green-hydrogen-port", "2024-06-03-research-call",
-                     "2024-06-03-research-call-en", "2023-05-16-salon-alimentaire-tokyo-ja")
+        for slug in (
+            "2023-09-29-occitanie-japon",
+            "2024-03-12-green-hydrogen-port",
+            "2024-06-03-research-call",
+            "2024-06-03-research-call-en",
+            "2023-05-16-salon-alimentaire-tokyo-ja",
+        )
         for ext in ("pdf", "docx")
     }
     assert first == second

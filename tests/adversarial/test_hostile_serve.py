@@ -28,11 +28,20 @@ RELEASE = GOOD_RELEASE + "photos:\n  - file: harbour.png\n    alt: A harbour\n  
 PATHS = ("/", "/__presskit__/status", "/feed.xml", f"/{SLUG}/", "/no-such-file")
 
 
-def request(port: int, target: bytes, *, method: bytes = b"GET", hosts: tuple[bytes, ...] | None = None) -> tuple[int, dict[str, str], bytes]:
+def request(
+    port: int, target: bytes, *, method: bytes = b"GET", hosts: tuple[bytes, ...] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """One raw HTTP/1.1 request; `hosts` are the Host header lines sent (default: the server's own address)."""
     if hosts is None:
         hosts = (f"127.0.0.1:{port}".encode(),)
-    head = method + b" " + target + b" HTTP/1.1\r\n" + b"".join(b"Host: " + h + b"\r\n" for h in hosts) + b"Connection: close\r\n\r\n"
+    head = (
+        method
+        + b" "
+        + target
+        + b" HTTP/1.1\r\n"
+        + b"".join(b"Host: " + h + b"\r\n" for h in hosts)
+        + b"Connection: close\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
         connection.sendall(head)
         data = b""
@@ -60,8 +69,12 @@ def served(tmp_path_factory):
     with open(stderr, "wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1", "--quiet"],
-            cwd=project, stdout=subprocess.PIPE, stderr=err, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     try:
         line = process.stdout.readline()
         match = re.fullmatch(r"presskit: serving http://127\.0\.0\.1:(\d+)/ \(Ctrl\+C to stop\)\n", line)
@@ -78,7 +91,10 @@ def served(tmp_path_factory):
         assert stderr.read_text() == ""  # never a traceback, nothing at all under --quiet
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:{port}", "localhost", "localhost:{port}", "LOCALHOST:{port}", "[::1]", "[::1]:{port}"])
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.0.0.1:{port}", "localhost", "localhost:{port}", "LOCALHOST:{port}", "[::1]", "[::1]:{port}"],
+)
 def test_the_loopback_by_name_is_served(served, host):
     _project, port, _stderr = served
     for path in PATHS[:4]:
@@ -89,11 +105,22 @@ def test_the_loopback_by_name_is_served(served, host):
 
 @pytest.mark.parametrize(
     "hosts",
-    [("evil.example",), ("evil.example:{port}",), ("127.0.0.1.nip.io:{port}",), ("localhost.evil.example:{port}",),
-     ("127.0.0.1:{other}",), ("localhost:{other}",), ("[::1]:{other}",), ("127.0.0.1:{port}@evil.example",), ("127.0.0.2:{port}",),
-     ("",), (), ("127.0.0.1:{port}", "evil.example")],
+    [
+        ("evil.example",),
+        ("evil.example:{port}",),
+        ("127.0.0.1.nip.io:{port}",),
+        ("localhost.evil.example:{port}",),
+        ("127.0.0.1:{other}",),
+        ("localhost:{other}",),
+        ("[::1]:{other}",),
+        ("127.0.0.1:{port}@evil.example",),
+        ("127.0.0.2:{port}",),
+        ("",),
+        (),
+        ("127.0.0.1:{port}", "evil.example"),
+    ],
     ids=lambda hosts: "+".join(h or "empty" for h in hosts) or "no-host",
-)  # fmt: skip
+)
 def test_any_other_host_is_refused_for_every_path_and_method(served, hosts):
     """DNS rebinding: a page at evil.example whose name now points to 127.0.0.1 sends Host: evil.example."""
     _project, port, _stderr = served
@@ -110,9 +137,17 @@ def test_any_other_host_is_refused_for_every_path_and_method(served, hosts):
 def test_malformed_and_huge_paths_are_answered_cleanly(served):
     _project, port, stderr = served
     cases = [
-        (b"/%00", 400), (b"/a%00b/index.html", 400), (f"/{SLUG}/%00".encode(), 400), (b"/%0a", 400), (b"/%ff", 400),
-        (b"/" + b"a" * 8000, 414), (b"/" + b"%E6%97%A5" * 1000, 414), (b"/" + b"a" * 300, 404), (b"*", 400), (b"http://evil.example/", 400),
-    ]  # fmt: skip
+        (b"/%00", 400),
+        (b"/a%00b/index.html", 400),
+        (f"/{SLUG}/%00".encode(), 400),
+        (b"/%0a", 400),
+        (b"/%ff", 400),
+        (b"/" + b"a" * 8000, 414),
+        (b"/" + b"%E6%97%A5" * 1000, 414),
+        (b"/" + b"a" * 300, 404),
+        (b"*", 400),
+        (b"http://evil.example/", 400),
+    ]
     for target, expected in cases:
         status, headers, body = request(port, target)
         assert (status, body) == (expected, f"{expected} {HTTPStatus(expected).phrase}\n".encode()), target[:40]
@@ -134,9 +169,23 @@ def test_only_regular_files_inside_the_build_are_served(served, tmp_path):
     os.mkfifo(build / "pipe.txt")
     (build / "empty").mkdir()
     try:
-        for path in ("/rootdir/etc/hostname", "/rootdir/etc/", "/leak.txt", "/leak-dir/secret.txt", "/relative-leak.txt",
-                     "/null.txt", "/random.png", "/pipe.txt", "/empty/", "/empty/index.html", "/.out.builds/", "/../outside/secret.txt",
-                     "/%2e%2e/outside/secret.txt", "/.%2e/outside/secret.txt", f"/{SLUG}/../../outside/secret.txt"):  # fmt: skip
+        for path in (
+            "/rootdir/etc/hostname",
+            "/rootdir/etc/",
+            "/leak.txt",
+            "/leak-dir/secret.txt",
+            "/relative-leak.txt",
+            "/null.txt",
+            "/random.png",
+            "/pipe.txt",
+            "/empty/",
+            "/empty/index.html",
+            "/.out.builds/",
+            "/../outside/secret.txt",
+            "/%2e%2e/outside/secret.txt",
+            "/.%2e/outside/secret.txt",
+            f"/{SLUG}/../../outside/secret.txt",
+        ):
             started = time.monotonic()
             status, headers, body = request(port, path.encode())
             assert (status, body) == (404, b"404 Not Found\n"), path
@@ -161,14 +210,22 @@ def test_only_get_and_head_with_the_right_content_types(served):
     (build / "stored.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     try:
         expected = {
-            "/": "text/html; charset=utf-8", f"/{SLUG}/": "text/html; charset=utf-8", f"/{SLUG}/index.html": "text/html; charset=utf-8",
-            "/newsroom.css": "text/css; charset=utf-8", "/feed.xml": "application/rss+xml; charset=utf-8",
-            "/atom.xml": "application/atom+xml; charset=utf-8", "/en/feed.xml": "application/rss+xml; charset=utf-8",
-            "/sitemap.xml": "application/xml; charset=utf-8", "/robots.txt": "text/plain; charset=utf-8",
-            f"/{SLUG}/{SLUG}.pdf": "application/pdf", f"/{SLUG}/{photo}": "image/png",
+            "/": "text/html; charset=utf-8",
+            f"/{SLUG}/": "text/html; charset=utf-8",
+            f"/{SLUG}/index.html": "text/html; charset=utf-8",
+            "/newsroom.css": "text/css; charset=utf-8",
+            "/feed.xml": "application/rss+xml; charset=utf-8",
+            "/atom.xml": "application/atom+xml; charset=utf-8",
+            "/en/feed.xml": "application/rss+xml; charset=utf-8",
+            "/sitemap.xml": "application/xml; charset=utf-8",
+            "/robots.txt": "text/plain; charset=utf-8",
+            f"/{SLUG}/{SLUG}.pdf": "application/pdf",
+            f"/{SLUG}/{photo}": "image/png",
             f"/{SLUG}/{SLUG}.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "/__presskit__/status": "application/json", "/stored.html": "application/octet-stream", "/stored.svg": "application/octet-stream",
-        }  # fmt: skip
+            "/__presskit__/status": "application/json",
+            "/stored.html": "application/octet-stream",
+            "/stored.svg": "application/octet-stream",
+        }
         for path, kind in expected.items():
             status, headers, body = request(port, path.encode())
             assert (status, headers["content-type"], headers["x-content-type-options"]) == (200, kind, "nosniff"), path

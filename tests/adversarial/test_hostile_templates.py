@@ -46,7 +46,9 @@ def test_a_stylesheet_linked_to_a_file_outside_the_project_is_refused(project_co
 def test_an_included_template_linked_outside_the_project_is_refused(project_copy: Path, tmp_path: Path):
     templates = project_copy / "templates"
     templates.mkdir()
-    (templates / "release.html.j2").write_text('{% extends "presskit/release.html.j2" %}{% block head %}{% include "extra.html" %}{% endblock %}')
+    (templates / "release.html.j2").write_text(
+        '{% extends "presskit/release.html.j2" %}{% block head %}{% include "extra.html" %}{% endblock %}'
+    )
     (templates / "extra.html").symlink_to(_outside(tmp_path, "extra.html", SECRET))
     _refused(project_copy, "extra.html", "points outside the project", "template.outside")
 
@@ -69,7 +71,11 @@ def test_a_link_to_dev_zero_and_a_fifo_are_refused_without_being_read(project_co
     (project_copy / "templates").mkdir()
     (project_copy / "templates" / "newsroom.css").symlink_to("/dev/zero")
     os.mkfifo(project_copy / "templates" / "pdf.css")  # opening it would wait for a writer for ever
-    first = "templates/newsroom.css:1:1: error: 'templates/newsroom.css' points outside the project: " + RULE + " [template.outside]"
+    first = (
+        "templates/newsroom.css:1:1: error: 'templates/newsroom.css' points outside the project: "
+        + RULE
+        + " [template.outside]"
+    )
     second = "templates/pdf.css:1:1: error: 'templates/pdf.css' is not a regular file: " + RULE + " [template.file]"
     assert build_refused(project_copy, first, second) == [first, second]
 
@@ -82,10 +88,15 @@ def test_a_template_linked_inside_the_project_through_a_folder_link_is_used(proj
     templates = project_copy / "templates"
     templates.mkdir()
     (templates / "partials").symlink_to(Path("..") / "shared", target_is_directory=True)
-    (templates / "release.html.j2").write_text('{% extends "presskit/release.html.j2" %}{% block head %}{% include "partials/extra.html" %}{% endblock %}')
+    (templates / "release.html.j2").write_text(
+        '{% extends "presskit/release.html.j2" %}{% block head %}{% include "partials/extra.html" %}{% endblock %}'
+    )
     result = run_presskit("build", cwd=project_copy)
     assert result.returncode == 0, result.stderr
-    assert '<meta name="from-shared" content="yes">' in (project_copy / "out" / "2024-01-15-good" / "index.html").read_text()
+    assert (
+        '<meta name="from-shared" content="yes">'
+        in (project_copy / "out" / "2024-01-15-good" / "index.html").read_text()
+    )
     # ... and a link inside that shared folder to a file outside the project is refused like any other.
     (shared / "extra.html").unlink()
     outside = project_copy.parent / "outside.html"

@@ -38,18 +38,18 @@ CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 SOURCES = {
     EMOJI: 'title: "We are live 🎉 today"\ndate: 2024-03-01\nlocation: Paris\nlead: "Our post: 🚀🔥"\n'
-           'body: |\n  She wrote "Best day ever 👩🏽‍💻" on social media.\ntags:\n  - "launch 🔥"\n' + CONTACT,
+    'body: |\n  She wrote "Best day ever 👩🏽‍💻" on social media.\ntags:\n  - "launch 🔥"\n' + CONTACT,
     TOTO: 'title: "The Toto letter 𞊐 in print"\ndate: 2024-03-02\nlocation: Paris\nlead: A lead.\n'
-          "body: |\n  Text.\n" + CONTACT,
+    "body: |\n  Text.\n" + CONTACT,
     LONG: f'title: "{LONG_TITLE}"\ndate: 2024-03-03\nlocation: Paris\nlead: A lead.\n'
-          f"body: |\n  The word {LONG_WORD} and https://example.org/{'a' * 600} end here.\n" + CONTACT,
+    f"body: |\n  The word {LONG_WORD} and https://example.org/{'a' * 600} end here.\n" + CONTACT,
     ARABIC: "title: إطلاق منتج جديد\ndate: 2024-03-04\nlang: ar\nlocation: دبي\nlead: ملخص قصير.\n"
-            "body: |\n  هذا نص البيان.\ncontacts:\n  - name: أحمد\n    email: ahmad@example.org\n",
+    "body: |\n  هذا نص البيان.\ncontacts:\n  - name: أحمد\n    email: ahmad@example.org\n",
     HEBREW: "title: השקת מוצר חדש\ndate: 2024-03-05\nlang: he\nlocation: תל אביב\nlead: תקציר קצר.\n"
-            "body: |\n  זהו גוף ההודעה.\ncontacts:\n  - name: דנה\n    email: dana@example.org\n",
+    "body: |\n  זהו גוף ההודעה.\ncontacts:\n  - name: דנה\n    email: dana@example.org\n",
     BIDI: f'title: "Quarterly {RLO}results"\ndate: 2024-03-06\nlocation: Paris\nlead: A lead.\n'
-          f'body: |\n  The word {BALANCED} stays isolated.\ntags:\n  - "{RLO}finance"\n'
-          f'contacts:\n  - name: "Ann {LRI}Example"\n    email: ann@example.org\n',
+    f'body: |\n  The word {BALANCED} stays isolated.\ntags:\n  - "{RLO}finance"\n'
+    f'contacts:\n  - name: "Ann {LRI}Example"\n    email: ann@example.org\n',
 }
 
 
@@ -78,8 +78,11 @@ def _words(pdf: Path, pages: str = "", with_top: bool = False) -> list[tuple]:
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     height = float(pypdf.PdfReader(pdf).pages[0].mediabox.height)
     found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', out)
-    return [(float(a), float(c), html.fromstring(f"<w>{w}</w>").text_content(), *([round(float(y))] if with_top else []))
-            for a, y, c, w in found if 48 < float(y) < height - 50]
+    return [
+        (float(a), float(c), html.fromstring(f"<w>{w}</w>").text_content(), *([round(float(y))] if with_top else []))
+        for a, y, c, w in found
+        if 48 < float(y) < height - 50
+    ]
 
 
 def _pdf(project: Path, slug: str) -> Path:
@@ -123,9 +126,13 @@ def test_emoji_documents_are_byte_reproducible(built, tmp_path):
 # -- a character no installed font has ------------------------------------------------------------
 def test_a_character_no_font_has_is_a_warning_naming_it_and_its_field(built):
     project, stderr = built
-    assert subprocess.run(["fc-list", ":charset=1e290"], capture_output=True, text=True).stdout == "", "a font has U+1E290 here"
-    line = (f"releases/{TOTO}.yaml:{_at(TOTO, '𞊐')}: warning: title: no installed font has U+1E290 TOTO LETTER PA: "
-            "the PDF shows an empty box in its place [check.missing-glyph]")
+    assert subprocess.run(["fc-list", ":charset=1e290"], capture_output=True, text=True).stdout == "", (
+        "a font has U+1E290 here"
+    )
+    line = (
+        f"releases/{TOTO}.yaml:{_at(TOTO, '𞊐')}: warning: title: no installed font has U+1E290 TOTO LETTER PA: "
+        "the PDF shows an empty box in its place [check.missing-glyph]"
+    )
     assert line in stderr.splitlines()
     assert _pdf(project, TOTO).is_file()
     assert "The Toto letter 𞊐 in print" in html.parse(str(project / "out" / TOTO / "index.html")).xpath("string(//h1)")
@@ -152,9 +159,18 @@ def test_long_headline_and_word_do_not_scroll_sideways_at_390_pixels(built):
     project, _ = built
     node = shutil.which("node")
     assert node and (REPO / "node_modules" / "playwright-core").is_dir(), "run make test (npm ci)"
-    pages = [project / "out" / LONG / "index.html", project / "out" / "index.html", project / "out" / ARABIC / "index.html"]
-    result = subprocess.run([node, str(REPO / "tests" / "web" / "layout-check.mjs"), *map(str, pages)],
-                            capture_output=True, text=True, timeout=300, cwd=REPO)
+    pages = [
+        project / "out" / LONG / "index.html",
+        project / "out" / "index.html",
+        project / "out" / ARABIC / "index.html",
+    ]
+    result = subprocess.run(
+        [node, str(REPO / "tests" / "web" / "layout-check.mjs"), *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {page: found["phone"]["scrollWidth"] for page, found in report.items()} == {str(p): 390 for p in pages}
@@ -169,12 +185,18 @@ def test_right_to_left_releases_carry_dir_rtl_everywhere(built, slug, lang):
     assert page.xpath("/html/@lang") == [lang] and page.xpath("/html/@dir") == ["rtl"]
     listing = html.parse(str(out / "index.html"))
     assert listing.xpath("/html/@dir") == ["ltr"]
-    entries = {li.xpath("string(.//h2)").strip(): (li.get("lang"), li.get("dir")) for li in listing.xpath("//ol[@class='release-list']/li")}
+    entries = {
+        li.xpath("string(.//h2)").strip(): (li.get("lang"), li.get("dir"))
+        for li in listing.xpath("//ol[@class='release-list']/li")
+    }
     assert entries[page.xpath("string(//h1)")] == (lang, "rtl")
     assert entries["We are live 🎉 today"] == ("en", "ltr")
     assert html.parse(str(out / lang / "index.html")).xpath("/html/@dir") == ["rtl"]
     (entry,) = [e for e in read_feed(out / "feed.xml").entries if e.link.endswith(f"/{slug}/")]
-    assert html.fromstring(entry.content[0].value).xpath("/*/@dir") in (["rtl"], []) and 'dir="rtl"' in entry.content[0].value
+    assert (
+        html.fromstring(entry.content[0].value).xpath("/*/@dir") in (["rtl"], [])
+        and 'dir="rtl"' in entry.content[0].value
+    )
 
 
 @pytest.mark.parametrize("slug", [ARABIC, HEBREW])
@@ -186,10 +208,16 @@ def test_right_to_left_pdf_sets_the_headline_at_the_right(built, slug):
     # poppler gives right-to-left words in the order their glyphs are drawn
     title = {unicodedata.normalize("NFKC", w) for w in title}
     words = _words(pdf, "1", with_top=True)
-    (line,) = {top for _l, _r, w, top in words if {unicodedata.normalize("NFKC", w), unicodedata.normalize("NFKC", w[::-1])} & title}
+    (line,) = {
+        top
+        for _l, _r, w, top in words
+        if {unicodedata.normalize("NFKC", w), unicodedata.normalize("NFKC", w[::-1])} & title
+    }
     headline = [(left, right) for left, right, _w, top in words if top == line]
     assert len(headline) == len(title)
-    assert abs(max(right for _l, right in headline) - (width - 20 / 25.4 * 72)) < 8  # at the right margin (WeasyPrint leaves 6 pt)
+    assert (
+        abs(max(right for _l, right in headline) - (width - 20 / 25.4 * 72)) < 8
+    )  # at the right margin (WeasyPrint leaves 6 pt)
     assert min(left for left, _r in headline) > width / 2  # a short headline: its start is on the right
 
 

@@ -36,8 +36,18 @@ contacts:
   - name: 山田
     email: yamada@example.org
 """
-FEEDS = ["feed.xml", "atom.xml", "ja/feed.xml", "ja/atom.xml", "tags/日本/feed.xml", "tags/日本/atom.xml", "tags/食品/feed.xml",
-         "tags/食品/atom.xml", "tags/economie/feed.xml", "tags/spaces-and-100-tags/atom.xml"]  # fmt: skip
+FEEDS = [
+    "feed.xml",
+    "atom.xml",
+    "ja/feed.xml",
+    "ja/atom.xml",
+    "tags/日本/feed.xml",
+    "tags/日本/atom.xml",
+    "tags/食品/feed.xml",
+    "tags/食品/atom.xml",
+    "tags/economie/feed.xml",
+    "tags/spaces-and-100-tags/atom.xml",
+]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +73,9 @@ def located(url: str, out: Path) -> Path:
 def xml_urls(path: Path) -> list[str]:
     """Every absolute http(s) URL in an XML file's element texts and attributes (escaped HTML content aside)."""
     root = etree.parse(str(path)).getroot()
-    elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag != "docs"]  # RSS <docs>: the specification's address
+    elements = [
+        el for el in root.iter() if isinstance(el.tag, str) and el.tag != "docs"
+    ]  # RSS <docs>: the specification's address
     found = [el.text.strip() for el in elements if (el.text or "").strip().startswith("http")]
     return found + [value for el in elements for value in el.attrib.values() if value.startswith("http")]
 
@@ -79,7 +91,11 @@ def test_feeds_have_urls_and_pass_the_w3c_feed_validator(out: Path, name: str):
         assert located(url, out).is_file(), url
     rss = etree.parse(str(path)).getroot()
     if rss.tag == "rss":
-        assert rss.findtext("channel/image/link") == rss.findtext("channel/link") == ENCODED_BASE + quote(name.removesuffix("feed.xml"))
+        assert (
+            rss.findtext("channel/image/link")
+            == rss.findtext("channel/link")
+            == ENCODED_BASE + quote(name.removesuffix("feed.xml"))
+        )
 
 
 def test_visible_text_stays_readable(out: Path):
@@ -95,7 +111,11 @@ def test_visible_text_stays_readable(out: Path):
 
 
 def test_sitemap_and_robots_have_urls_that_read_back_to_the_pages(out: Path):
-    locs = etree.parse(str(out / "sitemap.xml")).getroot().xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    locs = (
+        etree.parse(str(out / "sitemap.xml"))
+        .getroot()
+        .xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    )
     assert ENCODED_BASE + "tags/%E6%97%A5%E6%9C%AC/" in locs and ENCODED_BASE + "tags/%E9%A3%9F%E5%93%81/" in locs
     assert {BASE + "tags/日本/", BASE + "tags/食品/", BASE + "2024-01-15-food-fair/"} <= {unquote(url) for url in locs}
     for url in xml_urls(out / "sitemap.xml"):
@@ -103,7 +123,10 @@ def test_sitemap_and_robots_have_urls_that_read_back_to_the_pages(out: Path):
     assert (out / "robots.txt").read_text().splitlines()[-1] == f"Sitemap: {ENCODED_BASE}sitemap.xml"
 
 
-@pytest.mark.parametrize("page", ["index.html", "tags/日本/index.html", "tags/食品/index.html", "ja/index.html", "2024-01-15-food-fair/index.html"])
+@pytest.mark.parametrize(
+    "page",
+    ["index.html", "tags/日本/index.html", "tags/食品/index.html", "ja/index.html", "2024-01-15-food-fair/index.html"],
+)
 def test_pages_link_elements_open_graph_and_json_ld_hold_urls(out: Path, page: str):
     tree = html.parse(str(out / page))
     urls = tree.xpath("//link[@rel='canonical' or @hreflang or @rel='prev' or @rel='next']/@href")

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from hostile import BAD, HEAD, build_refused, write
-from conftest import run_presskit
-from presskit import releases, yamlsource
 from presskit.config import Config
 from presskit.diagnostics import Reporter
+from presskit.sources import releases
+from presskit.sources import yamlreader as yamlsource
+
+from conftest import run_presskit
+from hostile import BAD, HEAD, build_refused, write
 
 P = "releases/2024-02-01-bad.yaml"
 CONTACT = "contacts:\n  - name: A\n"
@@ -55,12 +57,18 @@ CASES = {
         b"title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - <<: {name: A}\n",
         [
             _line("5:5", "missing required field 'name' in a contact", "release.missing-field"),
-            _line("5:5", "unknown field '<<' in a contact; known fields: name, role, email, phone, mobile, social", "release.unknown-field"),
+            _line(
+                "5:5",
+                "unknown field '<<' in a contact; known fields: name, role, email, phone, mobile, social",
+                "release.unknown-field",
+            ),
         ],
     ),
     "flow-nesting-5000-deep": (
         b"title: T\ndate: 2024-02-01\nbody: " + b"[" * 5000 + b"]" * 5000 + b"\n",
-        _line("3:1006", "YAML syntax error: exceeded maximum nesting depth (while increasing flow level)", "yaml.syntax"),
+        _line(
+            "3:1006", "YAML syntax error: exceeded maximum nesting depth (while increasing flow level)", "yaml.syntax"
+        ),
     ),
     "block-nesting-5000-deep": (
         b"title: T\ndate: 2024-02-01\nbody:\n" + b"- " * 5000 + b"x\n",
@@ -70,8 +78,14 @@ CASES = {
         b"title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - name: A\n    email: a@example.org\n    name: B\n",
         _line("7:5", "duplicate key 'name' (first defined at line 5)", "yaml.duplicate-key"),
     ),
-    "empty-file": (b"", _line("1:1", "the file is empty; a release needs at least title, date and body", "release.empty")),
-    "comments-only": (b"# nothing yet\n\n", _line("1:1", "the file is empty; a release needs at least title, date and body", "release.empty")),
+    "empty-file": (
+        b"",
+        _line("1:1", "the file is empty; a release needs at least title, date and body", "release.empty"),
+    ),
+    "comments-only": (
+        b"# nothing yet\n\n",
+        _line("1:1", "the file is empty; a release needs at least title, date and body", "release.empty"),
+    ),
     "top-level-list": (
         b"- title: T\n- date: 2024-02-01\n",
         _line("1:1", "a release must be a mapping of fields (title: ..., date: ...), not a list", "release.type"),
@@ -102,11 +116,19 @@ CASES = {
     ),
     "lone-high-surrogate-escape": (
         b'title: "\\ud800"\ndate: 2024-02-01\nbody: Text.\n' + CONTACT.encode(),
-        _line("1:11", "YAML syntax error: found invalid Unicode character escape code (while parsing a quoted scalar)", "yaml.syntax"),
+        _line(
+            "1:11",
+            "YAML syntax error: found invalid Unicode character escape code (while parsing a quoted scalar)",
+            "yaml.syntax",
+        ),
     ),
     "lone-low-surrogate-escape": (
         b'title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - name: "A \\udfff"\n',
-        _line("5:16", "YAML syntax error: found invalid Unicode character escape code (while parsing a quoted scalar)", "yaml.syntax"),
+        _line(
+            "5:16",
+            "YAML syntax error: found invalid Unicode character escape code (while parsing a quoted scalar)",
+            "yaml.syntax",
+        ),
     ),
     "raw-nul-in-body": (
         b"title: T\ndate: 2024-02-01\nbody: Te\x00xt.\n" + CONTACT.encode(),
@@ -117,7 +139,8 @@ CASES = {
         _line("5:12", "control character U+001B is not allowed", "yaml.control-character"),
     ),
     "escaped-nul-in-a-link-label": (
-        b'title: T\ndate: 2024-02-01\nbody: Text.\nlinks:\n  - label: "x\\0y"\n    url: https://example.org/\n' + CONTACT.encode(),
+        b'title: T\ndate: 2024-02-01\nbody: Text.\nlinks:\n  - label: "x\\0y"\n    url: https://example.org/\n'
+        + CONTACT.encode(),
         _line("5:12", "character U+0000 is not allowed in text", "yaml.control-character"),
     ),
     "escaped-bell-in-a-key": (
@@ -156,7 +179,9 @@ def test_byte_order_mark_is_accepted(project_copy: Path):
 
 def test_a_20_mb_file_is_refused_by_its_size(project_copy: Path):
     write(project_copy, "title: " + "x" * (20 * 1024 * 1024) + "\n")
-    build_refused(project_copy, _line("1:1", "the file is 20480 KB; a release file is limited to 1024 KB", "release.too-large"))
+    build_refused(
+        project_copy, _line("1:1", "the file is 20480 KB; a release file is limited to 1024 KB", "release.too-large")
+    )
 
 
 def _limit_memory():
@@ -170,11 +195,17 @@ def test_a_20_gb_file_is_refused_without_being_read(project_copy: Path):
         handle.truncate(20 * 1024**3)
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "presskit", "build"], cwd=project_copy, capture_output=True, text=True,
-        preexec_fn=_limit_memory, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "presskit", "build"],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_memory,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
-    assert [l for l in result.stderr.splitlines() if ": error: " in l][0] == _line("1:1", "the file is 20971520 KB; a release file is limited to 1024 KB", "release.too-large")
+    assert [line for line in result.stderr.splitlines() if ": error: " in line][0] == _line(
+        "1:1", "the file is 20971520 KB; a release file is limited to 1024 KB", "release.too-large"
+    )
     assert "Traceback" not in result.stderr
     assert time.monotonic() - started < 30
 
@@ -189,7 +220,11 @@ def test_a_release_that_is_not_a_regular_file_is_refused_without_blocking(projec
     else:
         path.mkdir()
     if kind == "dev-zero-link":  # refused before it is opened: it leads outside the project
-        expected = _line("1:1", "this release file is a link to a file outside the project; presskit reads only files inside it", "release.outside")
+        expected = _line(
+            "1:1",
+            "this release file is a link to a file outside the project; presskit reads only files inside it",
+            "release.outside",
+        )
     else:
         expected = _line("1:1", "a release must be a regular file (not a folder, device or pipe)", "release.not-a-file")
     build_refused(project_copy, expected)
@@ -197,21 +232,37 @@ def test_a_release_that_is_not_a_regular_file_is_refused_without_blocking(projec
 
 # Every field, every forbidden character, raw and as a YAML escape: refused at the line of the field.
 FIELD_LINES = {
-    "title": "title: {v}", "subtitle": "subtitle: {v}", "location": "location: {v}", "lang": "lang: {v}",
-    "label": "label: {v}", "section": "section: {v}", "lead": "lead: {v}", "photos_note": "photos_note: {v}",
-    "photo_credits": "photo_credits: {v}", "about": "about: {v}", "embargo": "embargo: {v}", "draft": "draft: {v}",
-    "tags": "tags:\n  - {v}", "links.label": "links:\n  - url: https://example.org/\n    label: {v}",
-    "links.url": "links:\n  - url: {v}", "contacts.role": "contacts:\n  - name: B\n    role: {v}",
-    "contacts.phone": "contacts:\n  - name: B\n    phone: {v}", "contacts.social": "contacts:\n  - name: B\n    social: {v}",
+    "title": "title: {v}",
+    "subtitle": "subtitle: {v}",
+    "location": "location: {v}",
+    "lang": "lang: {v}",
+    "label": "label: {v}",
+    "section": "section: {v}",
+    "lead": "lead: {v}",
+    "photos_note": "photos_note: {v}",
+    "photo_credits": "photo_credits: {v}",
+    "about": "about: {v}",
+    "embargo": "embargo: {v}",
+    "draft": "draft: {v}",
+    "tags": "tags:\n  - {v}",
+    "links.label": "links:\n  - url: https://example.org/\n    label: {v}",
+    "links.url": "links:\n  - url: {v}",
+    "contacts.role": "contacts:\n  - name: B\n    role: {v}",
+    "contacts.phone": "contacts:\n  - name: B\n    phone: {v}",
+    "contacts.social": "contacts:\n  - name: B\n    social: {v}",
     "photos.caption": "photos:\n  - file: x.png\n    alt: a\n    caption: {v}",
-    "photos.file": "photos:\n  - file: {v}\n    alt: a", "photos.alt": "photos:\n  - file: x.png\n    alt: {v}",
-    "photos.credit": "photos:\n  - file: x.png\n    alt: a\n    credit: {v}", "date-again": "date: {v}",
-    "contacts.name": "contacts:\n  - name: {v}", "contacts.email": "contacts:\n  - name: B\n    email: {v}",
+    "photos.file": "photos:\n  - file: {v}\n    alt: a",
+    "photos.alt": "photos:\n  - file: x.png\n    alt: {v}",
+    "photos.credit": "photos:\n  - file: x.png\n    alt: a\n    credit: {v}",
+    "date-again": "date: {v}",
+    "contacts.name": "contacts:\n  - name: {v}",
+    "contacts.email": "contacts:\n  - name: B\n    email: {v}",
     "contacts.mobile": "contacts:\n  - name: B\n    mobile: {v}",
     "contacts.social.label": "contacts:\n  - name: B\n    social:\n      url: https://example.org/\n      label: {v}",
-    "contacts.social.url": "contacts:\n  - name: B\n    social:\n      url: {v}", "body-again": "body: {v}",
+    "contacts.social.url": "contacts:\n  - name: B\n    social:\n      url: {v}",
+    "body-again": "body: {v}",
     "a-key": "{v}: value",
-}  # fmt: skip
+}
 CHARACTERS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ufffe", "\uffff"]
 
 
@@ -242,9 +293,18 @@ def test_control_characters_are_refused_in_every_field(tmp_path: Path, field: st
 
 
 def test_no_scalar_ever_escapes_as_anything_but_text():
-    root, problems = yamlsource.parse("a: NO\nb: 12:30\nc: 0467228646\nd: 1.10\ne: 0o17\nf: 0x1F\ng: .inf\nh: 2024-05-01\ni: 1_000\n")
+    root, problems = yamlsource.parse(
+        "a: NO\nb: 12:30\nc: 0467228646\nd: 1.10\ne: 0o17\nf: 0x1F\ng: .inf\nh: 2024-05-01\ni: 1_000\n"
+    )
     assert problems == []
     assert {k.value: v.value for k, v in root.items} == {
-        "a": "NO", "b": "12:30", "c": "0467228646", "d": "1.10", "e": "0o17", "f": "0x1F", "g": ".inf",
-        "h": "2024-05-01", "i": "1_000",
-    }  # fmt: skip
+        "a": "NO",
+        "b": "12:30",
+        "c": "0467228646",
+        "d": "1.10",
+        "e": "0o17",
+        "f": "0x1F",
+        "g": ".inf",
+        "h": "2024-05-01",
+        "i": "1_000",
+    }

@@ -14,7 +14,7 @@ from typing import Protocol
 import jinja2
 
 from presskit.model import Config
-from presskit.view import ReleaseView, SiteView
+from presskit.site.view import ReleaseView, SiteView
 
 
 class RenderError(Exception):

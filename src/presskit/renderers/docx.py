@@ -9,36 +9,53 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.exceptions import PackageNotFoundError
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from presskit import photos, templates, urls
 from presskit.renderers import RenderContext, RenderError
-from presskit.view import ReleaseView
+from presskit.site import templates
+from presskit.site.view import ReleaseView
+from presskit.sources import photos
+from presskit.text import urls
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Paragraph styles presskit adds when a project's reference document does not define them
 # (the built-in one, made by scripts/make_reference_docx.py, defines them all).
 CUSTOM_STYLES = {
-    "Release Label": dict(bold=True, size=10, color=RGBColor(0x7A, 0x1F, 0x3D), caps=True),
-    "Dateline": dict(size=10),
-    "Release Section": dict(italic=True, size=9.5, color=RGBColor(0x44, 0x44, 0x44)),
-    "Lead": dict(bold=True),
-    "Photo": dict(keep_with_next=True),
-    "Contacts Heading": dict(bold=True, size=11, keep_with_next=True),
-    "Contact": dict(size=10),
-    "About Heading": dict(bold=True, size=9.5, keep_with_next=True),
-    "About": dict(size=9),
-    "Notice": dict(bold=True, size=11, color=RGBColor(0xB0, 0x00, 0x20)),
+    "Release Label": {"bold": True, "size": 10, "color": RGBColor(0x7A, 0x1F, 0x3D), "caps": True},
+    "Dateline": {"size": 10},
+    "Release Section": {"italic": True, "size": 9.5, "color": RGBColor(0x44, 0x44, 0x44)},
+    "Lead": {"bold": True},
+    "Photo": {"keep_with_next": True},
+    "Contacts Heading": {"bold": True, "size": 11, "keep_with_next": True},
+    "Contact": {"size": 10},
+    "About Heading": {"bold": True, "size": 9.5, "keep_with_next": True},
+    "About": {"size": 9},
+    "Notice": {"bold": True, "size": 11, "color": RGBColor(0xB0, 0x00, 0x20)},
 }
 # Word's built-in styles presskit uses: a document saved by Word may define only those it used.
-BUILTIN_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
-                  "List Bullet 3", "List Number", "List Number 2", "List Number 3", "Quote", "Caption", "Header", "Footer")
+BUILTIN_STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "List Bullet",
+    "List Bullet 2",
+    "List Bullet 3",
+    "List Number",
+    "List Number 2",
+    "List Number 3",
+    "Quote",
+    "Caption",
+    "Header",
+    "Footer",
+)
 LINK_COLOR = RGBColor(0x0B, 0x4F, 0x8A)
 EAST_ASIAN = ("ja", "zh", "ko")  # languages Word files under w:eastAsia rather than w:val
 
@@ -92,7 +109,10 @@ class DocxRenderer:
             if contact.email:
                 paragraph.add_run().add_break()
                 writer.hyperlink(paragraph, f"mailto:{contact.email}", contact.email)
-            for key, number, link in (("phone", contact.phone, contact.phone_tel), ("mobile", contact.mobile, contact.mobile_tel)):
+            for key, number, link in (
+                ("phone", contact.phone, contact.phone_tel),
+                ("mobile", contact.mobile, contact.mobile_tel),
+            ):
                 if number:
                     paragraph.add_run().add_break()
                     paragraph.add_run(view.colon(view.label(key)) + " ")
@@ -402,7 +422,7 @@ def _properties(document, view: ReleaseView, organization: str) -> None:
     props.comments = view.summary[:250]
     props.category = _fit(release.label)
     props.revision = 1
-    when = view.published.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    when = view.published.astimezone(dt.UTC).replace(tzinfo=None)
     props.created = when
     props.modified = when
     props.last_printed = when
@@ -438,7 +458,10 @@ def _members(document) -> list[tuple[str, bytes]]:
     parts = list(package.iter_parts())
     for part in parts:
         part.before_marshal()
-    members = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob), (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+    members = [
+        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    ]
     for part in parts:
         members.append((part.partname.membername, part.blob))
         if len(part.rels):
@@ -448,7 +471,7 @@ def _members(document) -> list[tuple[str, bytes]]:
 
 def _reproducible_zip(members: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
     """Zip with fixed timestamps, modes and order, so that the same release always gives the same bytes."""
-    stamp = max(when.astimezone(dt.timezone.utc).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    stamp = max(when.astimezone(dt.UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, blob in members:

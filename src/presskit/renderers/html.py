@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presskit import language, linkpreview, tags
 from presskit.renderers import RenderContext
-from presskit.view import ReleaseView, language_name
+from presskit.site import linkpreview
+from presskit.site.view import ReleaseView, language_name
+from presskit.text import language, tags
 
 
 class HtmlRenderer:
@@ -51,5 +52,7 @@ def page_feeds(view: ReleaseView, context: RenderContext) -> list[dict]:
         media_type = f"application/{kind}+xml"
         suffix = " (Atom)" if kind == "atom" else ""
         feeds.append({"title": title + suffix, "href": f"../{name}", "type": media_type})
-        feeds.append({"title": f"{title} ({language_name(lang)}){suffix}", "href": f"../{lang}/{name}", "type": media_type})
+        feeds.append(
+            {"title": f"{title} ({language_name(lang)}){suffix}", "href": f"../{lang}/{name}", "type": media_type}
+        )
     return feeds

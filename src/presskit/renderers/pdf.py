@@ -16,9 +16,11 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from presskit import language, photos, templates, textcheck
 from presskit.renderers import RenderContext, RenderError
-from presskit.view import ReleaseView
+from presskit.site import templates
+from presskit.site.view import ReleaseView
+from presskit.sources import photos
+from presskit.text import language, textcheck
 
 MAX_RESOURCE_BYTES = 25 * 1024 * 1024
 
@@ -103,7 +105,9 @@ def _logo(config, converted: dict[str, tuple[bytes, str]]) -> Logo | None:
     return Logo(url, round(LOGO_HEIGHT_MM * info.width / info.height, 2))
 
 
-def _image_url(path: Path, name: str, media_type: str, convert: bool, root: Path, converted: dict[str, tuple[bytes, str]]) -> str:
+def _image_url(
+    path: Path, name: str, media_type: str, convert: bool, root: Path, converted: dict[str, tuple[bytes, str]]
+) -> str:
     """The address WeasyPrint fetches an image from: the project's file, or its converted copy (kept in `converted`)."""
     if not convert:
         return _project_url(path, root)
@@ -131,7 +135,12 @@ def _warned_missing_glyph(record: logging.LogRecord) -> bool:
     Any other missing glyph (a font in the stack that fontconfig does not fall back from) still fails the PDF.
     """
     args = record.args if isinstance(record.args, tuple) else ()
-    return record.msg.startswith(".notdef glyph") and len(args) == 2 and isinstance(args[1], int) and textcheck.no_font_has(chr(args[1]))
+    return (
+        record.msg.startswith(".notdef glyph")
+        and len(args) == 2
+        and isinstance(args[1], int)
+        and textcheck.no_font_has(chr(args[1]))
+    )
 
 
 class PdfRenderer:
@@ -173,17 +182,25 @@ class PdfRenderer:
             logo=_logo(config, converted),
         )
         fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME}, converted)
-        css_base = THEME_BASE if css_file.parent == templates.THEME else _project_url(css_file, config.root).rpartition("/")[0] + "/"
+        css_base = (
+            THEME_BASE
+            if css_file.parent == templates.THEME
+            else _project_url(css_file, config.root).rpartition("/")[0] + "/"
+        )
         target = folder / view.pdf_name
         collector = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            stylesheet = weasyprint.CSS(string=css_file.read_text(encoding="utf-8"), base_url=css_base, url_fetcher=fetcher)
+            stylesheet = weasyprint.CSS(
+                string=css_file.read_text(encoding="utf-8"), base_url=css_base, url_fetcher=fetcher
+            )
             html_document = weasyprint.HTML(string=html, base_url=PROJECT_BASE, url_fetcher=fetcher)
             with _source_date(view.published):
                 # Tags are asked for explicitly so that the PDF/A-3 variants stay accessible too.
-                document = html_document.render(stylesheets=[stylesheet], font_config=self.fonts(), pdf_variant=config.pdf_variant, pdf_tags=True)
+                document = html_document.render(
+                    stylesheets=[stylesheet], font_config=self.fonts(), pdf_variant=config.pdf_variant, pdf_tags=True
+                )
                 _drop_attachments(document)
                 document.write_pdf(target, pdf_variant=config.pdf_variant, pdf_tags=True)
         except FatalURLFetchingError:

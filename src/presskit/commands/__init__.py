@@ -1,0 +1,1 @@
+"""The commands besides build: new, serve and verify."""

@@ -1,0 +1,1 @@
+"""What the newsroom shows: release views, templates, listings, feeds, sitemap, link previews, embargoed copies."""

@@ -1,0 +1,25 @@
+"""Private copies of embargoed releases: the index of the folder the press office sends from."""
+
+from __future__ import annotations
+
+from presskit.build.staging import Staging
+from presskit.renderers import RenderContext
+from presskit.site import newsroom
+from presskit.site.view import ReleaseView
+from presskit.text import language
+
+
+def write_index(copies: list[ReleaseView], staging: Staging, context: RenderContext) -> None:
+    """A plain list of the embargoed releases with their notices; never published."""
+    lang = context.config.lang
+    html = context.env.get_template("embargoed.html.j2").render(
+        views=sorted(copies, key=lambda v: v.release.embargo),
+        site=context.site,
+        lang=lang,
+        locale=language.get(lang),
+        root="",
+        feeds=[],
+        site_languages=[],
+    )
+    staging.write("index.html", html)
+    newsroom.write_assets(staging, context)  # the index's masthead shows the logo, as the newsroom's does

@@ -1,0 +1,248 @@
+"""RSS 2.0 and Atom 1.0 feeds for aggregators: the newsroom's, one per language, one per tag.
+
+feedgen is used only here. Every date comes from the releases, never from the clock, so building
+twice gives byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import os
+from dataclasses import dataclass
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from presskit.build.staging import Staging
+from presskit.renderers import RenderContext
+from presskit.site.view import ReleaseView, language_name
+from presskit.text import language, tags, urls
+
+GENERATOR = "presskit"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One feed: where it lives, what it is called, which releases it carries."""
+
+    folder: str  # "" or "fr/" or "tags/energy/"
+    title: str
+    description: str
+    lang: str
+    views: list[ReleaseView]
+
+
+class _MediaFeed(BaseExtension):
+    """Declares the Media RSS namespace on the feed."""
+
+    def extend_ns(self):
+        return {"media": MEDIA_NS}
+
+
+class _MediaEntry(BaseEntryExtension):
+    """Photos of an item as media:content with media:description and media:credit.
+
+    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length).
+    """
+
+    def __init__(self):
+        self.photos: list[dict] = []
+        self.links: list[dict] = []
+
+    def extend_rss(self, item):
+        for photo in self.photos:
+            content = etree.SubElement(item, f"{{{MEDIA_NS}}}content")
+            for key in ("url", "type", "medium", "width", "height", "fileSize"):
+                content.set(key, str(photo[key]))
+            description = etree.SubElement(content, f"{{{MEDIA_NS}}}description", type="plain")
+            description.text = photo["description"]
+            if photo["credit"]:
+                credit = etree.SubElement(content, f"{{{MEDIA_NS}}}credit")
+                credit.text = photo["credit"]
+        return item
+
+    def extend_atom(self, entry):
+        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
+        for element, link in zip(elements, self.links, strict=True):
+            for key, value in link.items():
+                element.set(key, value)
+        return self.extend_rss(entry)
+
+
+def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
+    """The newsroom's feed, one per language with releases, one per tag; each with its newest `feed_size` items."""
+    site = context.site
+    ordered = sorted(views, key=lambda v: v.release.sort_key, reverse=True)
+    found = [Channel("", site.feed_title, site.feed_description, context.config.lang, ordered)]
+    for code in sorted({v.release.lang for v in views}):
+        found.append(
+            Channel(
+                f"{code}/",
+                f"{site.feed_title} ({language_name(code)})",
+                site.feed_description,
+                code,
+                [v for v in ordered if v.release.lang == code],
+            )
+        )
+    for tag_slug, (tag, tagged) in tags.index(ordered).items():
+        found.append(
+            Channel(
+                f"tags/{tag_slug}/", f"{site.feed_title} ({tag})", site.feed_description, context.config.lang, tagged
+            )
+        )
+    size = context.config.feed_size
+    return [dataclasses.replace(channel, views=channel.views[:size]) for channel in found]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One release as every feed shows it: computed once per build, whatever the number of channels."""
+
+    view: ReleaseView
+    url: str
+    full_text: str
+    pdf_url: str
+    pdf_size: int
+    photos: tuple[dict, ...]
+
+
+def write(
+    views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Write feed.xml (RSS) and atom.xml (Atom) for every channel; return each release's full-text HTML.
+
+    `known` holds full texts of unchanged releases from the previous build, so they are not rendered again.
+    """
+    feeds = channels(views, context)
+    needed = {view.slug: view for channel in feeds for view in channel.views}
+    items = _items(list(needed.values()), staging, context, known or {})
+    for channel in feeds:
+        generator = _generator(channel, items, context)
+        for name, serialize in (("feed.xml", generator.rss_str), ("atom.xml", generator.atom_str)):
+            generator.link(_links(context.config.base_url, channel.folder, name), replace=True)
+            data = serialize(pretty=True)
+            if name == "feed.xml" and not channel.views and _source_date_epoch() is None:
+                data = _without_last_build_date(data)
+            staging.write(channel.folder + name, data)
+    return {slug: item.full_text for slug, item in items.items()}
+
+
+def _items(
+    views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str]
+) -> dict[str, Item]:
+    template = context.env.get_template("feed-item.html.j2")
+    items = {}
+    for view in views:
+        release = view.release
+        full_text = known.get(view.slug)
+        if not isinstance(full_text, str):
+            photos = {p.filename: view.absolute(p.filename) for p in release.photos}
+            full_text = template.render(
+                v=view, locale=language.get(release.lang), asset=photos.__getitem__, heading_level=2
+            )
+        photo_items = tuple(
+            {
+                "url": view.absolute(p.filename),
+                "type": p.media_type,
+                "medium": "image",
+                "width": p.width,
+                "height": p.height,
+                "fileSize": staging.locate(f"{release.slug}/{p.filename}").stat().st_size,
+                "description": p.caption or p.alt,
+                "credit": p.credit,
+            }
+            for p in release.photos
+        )
+        size = staging.locate(f"{release.slug}/{view.pdf_name}").stat().st_size
+        items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
+    return items
+
+
+def _links(base: str, folder: str, name: str) -> list[dict]:
+    """The feed's own address (atom:link rel=self must match where it is served) and the channel's web page.
+
+    The web page comes last: feedgen takes the last link as the RSS channel's <link>.
+    """
+    return [
+        {
+            "href": urls.absolute(base, folder + name),
+            "rel": "self",
+            "type": "application/rss+xml" if name == "feed.xml" else "application/atom+xml",
+        },
+        {"href": urls.absolute(base, folder), "rel": "alternate", "type": "text/html"},
+    ]
+
+
+def _generator(channel: Channel, items: dict[str, Item], context: RenderContext) -> FeedGenerator:
+    config = context.config
+    base = config.base_url
+    feed = FeedGenerator()
+    feed.register_extension("media", _MediaFeed, _MediaEntry)
+    feed.load_extension("dc")
+    feed.id(urls.absolute(base, channel.folder))
+    feed.title(channel.title)
+    feed.subtitle(channel.description)
+    feed.author({"name": context.site.organization})
+    feed.language(channel.lang)
+    feed.generator(GENERATOR)
+    if config.logo is not None:
+        logo = urls.absolute(base, context.site.logo_name)
+        feed.logo(logo)
+        feed.image(url=logo, title=channel.title, link=urls.absolute(base, channel.folder))  # the channel's <link>
+    # feedgen stamps lastBuildDate and updated with the clock unless told otherwise: the date comes from
+    # the content, or from SOURCE_DATE_EPOCH for an empty feed; with neither, RSS leaves lastBuildDate out
+    # and Atom (which requires one) says 1970-01-01.
+    stamp = max((v.last_change for v in channel.views), default=None) or _source_date_epoch()
+    feed.lastBuildDate(stamp or EPOCH)
+    feed.updated(stamp or EPOCH)
+    for view in channel.views:
+        _entry(feed.add_entry(order="append"), items[view.slug])
+    return feed
+
+
+def _entry(entry, item: Item) -> None:
+    view = item.view
+    release = view.release
+    entry.id(item.url)
+    entry.guid(item.url, permalink=True)
+    entry.title(view.title_in_lists)
+    entry.link(href=item.url, rel="alternate")
+    entry.published(view.published)
+    entry.updated(view.last_change)
+    entry.pubDate(view.published)
+    # Aggregators read <description> as HTML: escape the plain-text lead so it stays text.
+    entry.description(html.escape(view.summary))
+    entry.content(item.full_text, type="html")
+    entry.summary(view.summary, type="text")
+    entry.enclosure(item.pdf_url, str(item.pdf_size), "application/pdf")
+    entry.media.links = [
+        {"href": item.url, "rel": "alternate", "type": "text/html"},
+        {"href": item.pdf_url, "rel": "enclosure", "type": "application/pdf", "length": str(item.pdf_size)},
+    ]
+    for tag in release.tags:
+        entry.category(term=tag)
+    entry.dc.dc_language(release.lang)
+    entry.media.photos = list(item.photos)
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an aware datetime, when set to a number."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
+
+
+def _without_last_build_date(data: bytes) -> bytes:
+    root = etree.fromstring(data)
+    for element in root.findall("channel/lastBuildDate"):
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = element.tail
+        element.getparent().remove(element)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

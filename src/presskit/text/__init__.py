@@ -1,0 +1,1 @@
+"""Text rules that need nothing else of presskit: typography, language data and dates, Markdown, URLs, tag slugs."""
