@@ -1,29 +1,29 @@
-"""The build pipeline, top to bottom: configure, load, stop on errors, render what changed, list, feed, publish."""
+"""The build pipeline, top to bottom: configure, lock, load, stop on errors, decide what is public, plan, render and link, list, feed, publish."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from presskit import config as project_config
-from presskit import renderers
-from presskit.build import fragments, manifest, outputs, warmstart
+from presskit.build import fragments, manifest, outputs, plan, warmstart
 from presskit.build.progress import Silent
+from presskit.build.publication import Publication
 from presskit.build.staging import Staging, StagingError
 from presskit.build.workers import RenderPool
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
-from presskit.site import embargo, feed, newsroom, sitemap, templates
-from presskit.site.view import ReleaseView, SiteView
+from presskit.site import embargo, feed, newsroom, sections, sitemap, templates
+from presskit.site.context import RenderContext
+from presskit.site.view import ReleaseView
 from presskit.sources import checks, translations
-from presskit.sources import load as archive
 from presskit.sources.load import Source
+from presskit.sources.load import load as load_sources
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def load_config(root: Path, reporter: Reporter, base_url: str | None = None) -> 
 
 def load_releases(config: Config, reporter: Reporter, now: dt.datetime | None = None) -> list[Source]:
     """Every release of the project, with its warnings; all problems go to the reporter."""
-    sources = archive.load(config, reporter)
+    sources = load_sources(config, reporter)
     now = now or dt.datetime.now(dt.UTC)
     for source in sources:
         checks.report(source.release, source.positions, config, now, reporter)
@@ -178,6 +178,30 @@ def _source_folders(config: Config, photos: set[Path]) -> dict[str, Path]:
     return {what: folder for what, folder in folders.items() if Path(os.path.realpath(folder)) != real_root}
 
 
+@dataclass
+class NewsroomBuild:
+    """The state of one newsroom build, owned by the pipeline from the plan to the manifest."""
+
+    config: Config
+    public: list[Source]  # the releases published now, with their sources
+    views: list[ReleaseView]  # and their views, in the same order
+    context: RenderContext
+    pool: RenderPool
+    progress: Silent
+    result: BuildResult
+    staging: Staging | None = None
+    entries: dict[str, dict] = field(default_factory=dict)  # the new manifest: what each release's files are
+    deferred: Path | None = None  # the published build: nothing to render, its files linked only if needed
+
+    def locate(self, relative: str) -> Path:
+        """Where a release's file of this build can be read: the new folder, or the published build whose
+        files are not linked yet."""
+        target = self.staging.folder / relative
+        if self.deferred is not None and not os.path.lexists(target):
+            return self.deferred / relative
+        return target
+
+
 def _build_locked(
     options: BuildOptions,
     config: Config,
@@ -188,69 +212,120 @@ def _build_locked(
     progress: Silent,
     result: BuildResult,
 ) -> None:
-    """The build proper, with the output folders locked."""
+    """The build proper, with the output folders locked: what is public, the newsroom, the embargoed copies."""
     reporter = result.reporter
     public = [s for s in sources if is_public(s.release, now, options.drafts)]
     published = {s.release.slug for s in public}
     result.held = [s.release.slug for s in sources if s.release.slug not in published]
-    languages = tuple(sorted({s.release.lang for s in public}))
     views = release_views([s.release for s in public], config)
-    pool = RenderPool(config, jobs, languages)
+    context = RenderContext.for_site(config, tuple(sections.languages(views)))
+    pool = RenderPool(config, jobs, context.languages)
+    run = NewsroomBuild(config, public, views, context, pool, progress, result)
 
-    def fill_newsroom(staging: Staging) -> bool:
-        published = manifest.read(staging)
-        context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
-
-        def listings(entries: dict[str, dict]) -> list:
-            """The listing pages, with the kept texts of the releases in `entries`."""
-            for view in views:
-                if view.slug in entries:
-                    fragments.recall(view, entries[view.slug].get("fragments"))
-            return newsroom.write(views, staging, context)
-
-        entries, listing_pages = render_changed(
-            public, views, staging, published, pool, context, progress, result, meanwhile=listings
-        )
-        result.published = [view.slug for view in views if view.slug in entries]
-        if reporter.errors:
-            return False
-        if listing_pages is None:
-            listing_pages = listings(entries)
-        full_texts = feed.write(
-            views, staging, context, {slug: entry.get("full_text") for slug, entry in entries.items()}
-        )
-        sitemap.write(views, listing_pages, staging, context)
-        if staging.linked_from is not None and manifest.same_newsroom(published, staging.site):
-            return False  # nothing changed: the published build stays, untouched
-        result.newsroom_changed = True
-        link_unchanged(staging, entries)
-        for view in views:
-            entries[view.slug] = {
-                **entries[view.slug],
-                "fragments": fragments.remember(view),
-                "full_text": full_texts.get(view.slug),
-            }
-        manifest.write(staging, entries)
-        return True
-
-    if not write_atomically(out, config.root, reporter, fill_newsroom, incremental=True):
-        result.newsroom_changed = False
+    publication = Publication.begin(out, config.root, reporter, manifests=True)
+    if publication is None:
+        return
+    with publication as staging:
+        run.staging = staging
+        _write_newsroom(run, publication)
+    result.newsroom_changed = publication.published
+    if reporter.errors or options.embargoed is None:
         return
 
-    if options.embargoed is not None:
-        held = [s.release for s in sources if s.release.embargo is not None and s.release.embargo > now]
-        copies = [ReleaseView(r, config, embargo_copy=True) for r in held if options.drafts or not r.draft]
+    held = [s.release for s in sources if s.release.embargo is not None and s.release.embargo > now]
+    copies = [ReleaseView(r, config, embargo_copy=True) for r in held if options.drafts or not r.draft]
+    publication = Publication.begin(options.embargoed, config.root, reporter)
+    if publication is None:
+        return
+    with publication as staging:
+        outcomes = pool.render(copies, staging)
+        for view in copies:
+            reporter.extend(outcomes[view.slug].diagnostics)
+        embargo.write_index(copies, staging, context)
+    if publication.published:
+        result.embargoed = [v.slug for v in copies]
 
-        def fill_embargoed(staging: Staging) -> bool:
-            outcomes = pool.render(copies, staging)
-            for view in copies:
-                reporter.extend(outcomes[view.slug].diagnostics)
-            context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
-            embargo.write_index(copies, staging, context)
-            return True
 
-        if write_atomically(options.embargoed, config.root, reporter, fill_embargoed):
-            result.embargoed = [v.slug for v in copies]
+def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
+    """Plan, render what changed and link the rest, write the listings, feeds and sitemap, and the manifest."""
+    staging, result, progress = run.staging, run.result, run.progress
+    published = manifest.read(staging)
+    decision = plan.make(run.public, run.views, run.config, run.context.languages, published)
+    by_slug = {view.slug: view for view in run.views}
+    for slug in decision.reuse:
+        progress.reused(slug)
+    listing_pages = None
+    lost: list[ReleaseView] = []  # reused releases whose files the published build lost: rendered again
+    try:
+        started = partial(progress.start, len(decision.render), len(run.views) - len(decision.render))
+        with run.pool.start(decision.render, staging, started, _report_done(progress)) as rendering:
+            # While a lone edited release renders in another process, the others are linked and the
+            # listings written. With nothing to render, linking waits: the build may change nothing.
+            if decision.unchanged:
+                run.deferred = published.folder
+                run.entries.update(decision.reuse)
+            else:
+                for slug, entry in decision.reuse.items():
+                    if manifest.reuse(published.folder, slug, entry["files"], staging):
+                        run.entries[slug] = entry
+                    else:
+                        lost.append(by_slug[slug])
+            if rendering.pending and not lost:
+                listing_pages = _listings(run)
+            outcomes = rendering.results()
+        outcomes.update(run.pool.render(lost, staging, done=_report_done(progress)))
+    finally:
+        progress.finish()
+    result.reused.extend(run.entries)
+    for view in run.views:
+        outcome = outcomes.get(view.slug)
+        if outcome is None:
+            continue
+        result.reporter.extend(outcome.diagnostics)
+        if outcome.ok:
+            run.entries[view.slug] = {
+                "fingerprint": decision.fingerprints[view.slug],
+                "files": manifest.files_of(staging.folder / view.slug),
+                "fragments": outcome.texts,
+            }
+            result.rendered.append(view.slug)
+    result.published = [view.slug for view in run.views if view.slug in run.entries]
+    if result.reporter.errors:
+        return
+
+    if listing_pages is None:
+        listing_pages = _listings(run)
+    known = {slug: entry.get("full_text") for slug, entry in run.entries.items()}
+    full_texts = feed.write(run.views, staging, run.context, known, run.locate)
+    sitemap.write(run.views, listing_pages, staging, run.context)
+    if run.deferred is not None and manifest.same_newsroom(published, staging.site):
+        publication.keep()  # nothing changed: the published build stays, untouched
+        return
+
+    if run.deferred is not None:
+        for slug, entry in run.entries.items():
+            if not manifest.reuse(run.deferred, slug, entry["files"], staging):
+                raise StagingError(f"the published build lost the files of {slug}; build again")
+        run.deferred = None
+    for view in run.views:
+        run.entries[view.slug] = {
+            **run.entries[view.slug],
+            "fragments": fragments.remember(view),
+            "full_text": full_texts.get(view.slug),
+        }
+    manifest.write(staging, run.entries)
+
+
+def _listings(run: NewsroomBuild) -> list[str]:
+    """The listing pages, with the kept texts of the releases already in the new manifest."""
+    for view in run.views:
+        if view.slug in run.entries:
+            fragments.recall(view, run.entries[view.slug].get("fragments"))
+    return newsroom.write(run.views, run.staging, run.context)
+
+
+def _report_done(progress: Silent):
+    return lambda slug, rendered: progress.rendered(slug, rendered.ok)
 
 
 def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
@@ -262,147 +337,3 @@ def release_views(public: list[Release], config: Config) -> list[ReleaseView]:
         others = tuple(r for r in group if r.slug != release.slug)
         views.append(ReleaseView(release, config, translations=others, original=group[0].slug if others else ""))
     return views
-
-
-def render_changed(
-    public: list[Source],
-    views: list[ReleaseView],
-    staging: Staging,
-    published: manifest.Published,
-    pool: RenderPool,
-    context: renderers.RenderContext,
-    progress,
-    result: BuildResult,
-    meanwhile: Callable[[dict[str, dict]], list],
-) -> tuple[dict[str, dict], list | None]:
-    """Render the releases that changed, reuse the others; the new manifest's entries, and what
-    `meanwhile` returned if it could run (given the reused entries) while a release rendered on another
-    core, else None.
-
-    Unchanged releases are linked from the published build; when nothing changed at all, linking waits
-    (staging.linked_from) until the newsroom files show whether there is anything new to publish.
-    """
-    site = _site_fingerprint(context.config, context.languages)
-    fingerprints = {
-        view.slug: _release_fingerprint(source, view, site) for source, view in zip(public, views, strict=True)
-    }
-    unchanged = {}
-    for view in views:
-        old = published.releases.get(view.slug)
-        if published.folder is not None and old and old.get("fingerprint") == fingerprints[view.slug]:
-            unchanged[view.slug] = old
-    entries: dict[str, dict] = {}
-    if len(unchanged) == len(views) and manifest.intact(published, set(unchanged)):
-        staging.linked_from = published.folder
-        entries.update(unchanged)
-        unchanged = {}
-    changed = [view for view in views if view.slug not in entries and view.slug not in unchanged]
-    for slug in [*entries, *unchanged]:
-        progress.reused(slug)
-    listing_pages = None
-    try:
-        started = lambda: progress.start(len(changed), len(views) - len(changed))  # noqa: E731
-        done = lambda slug, rendered: progress.rendered(slug, rendered.ok)  # noqa: E731
-        with pool.start(changed, staging, started, done) as rendering:
-            # The unchanged releases are linked, and `meanwhile` runs, while the release renders elsewhere.
-            lost = []
-            for view in views:
-                if view.slug in unchanged:
-                    if manifest.reuse(published.folder, view.slug, unchanged[view.slug]["files"], staging):
-                        entries[view.slug] = unchanged[view.slug]
-                    else:
-                        lost.append(view)  # a file of the published build went missing: render it again
-            if rendering.pending and not lost:
-                listing_pages = meanwhile(entries)
-            outcomes = rendering.results()
-        outcomes.update(pool.render(lost, staging, done=done))
-    finally:
-        progress.finish()
-    result.reused.extend(entries)
-    for view in views:
-        outcome = outcomes.get(view.slug)
-        if outcome is None:
-            continue
-        result.reporter.extend(outcome.diagnostics)
-        if outcome.ok:
-            entries[view.slug] = {
-                "fingerprint": fingerprints[view.slug],
-                "files": manifest.files_of(staging.folder / view.slug),
-                "fragments": outcome.texts,
-            }
-            result.rendered.append(view.slug)
-    return entries, listing_pages
-
-
-def link_unchanged(staging: Staging, entries: dict[str, dict]) -> None:
-    """Link the releases whose linking waited (see render_changed) into the new build."""
-    if staging.linked_from is None:
-        return
-    for slug, entry in entries.items():
-        if not manifest.reuse(staging.linked_from, slug, entry["files"], staging):
-            raise StagingError(f"the published build lost the files of {slug}; build again")
-    staging.linked_from = None
-
-
-def _site_fingerprint(config: Config, languages: tuple[str, ...]) -> str:
-    """Everything every release's documents depend on: presskit, configuration, templates, base URL, languages."""
-    parts = (
-        archive.project_fingerprint(config),
-        archive.templates_fingerprint(config),
-        config.base_url,
-        ",".join(languages),
-    )
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
-    """One release's inputs, including which translations its page links to."""
-    links = [view.original] + [f"{t.slug}:{t.lang}" for t in view.translations]
-    return hashlib.sha256(f"{archive.fingerprint(source, site)}\0{json.dumps(links)}".encode()).hexdigest()
-
-
-def write_atomically(
-    target: Path, root: Path, reporter: Reporter, fill: Callable[[Staging], bool], incremental: bool = False
-) -> bool:
-    """Fill a fresh staging folder and swap it in as `target`, or discard it and leave `target` as it was.
-
-    `fill` returns False when the published folder already is what it would make: it then stays.
-    """
-    try:
-        staging = Staging(target, root)
-    except StagingError as exc:
-        reporter.error(target, 1, 1, str(exc), "output")
-        return False
-    publish = False
-    try:
-        publish = fill(staging)
-        if publish and not reporter.errors:
-            staging.flush()
-    except (OSError, StagingError) as exc:
-        reporter.error(target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
-    if reporter.errors or not publish:
-        if incremental:
-            manifest.discard(staging)
-        staging.discard()
-        return not reporter.errors
-    try:
-        staging.publish()
-        if incremental:
-            manifest.clean(staging)
-    except (OSError, StagingError) as exc:
-        if incremental:
-            manifest.discard(staging)
-        staging.discard()
-        reporter.error(target, 1, 1, f"cannot publish the output: {_os_message(exc, staging)}", "output")
-        return False
-    return True
-
-
-def _os_message(exc: Exception, staging: Staging) -> str:
-    """'No space left on device (writing 2024-01-15-x/x.pdf)': the reason first, the file inside the build second."""
-    if not isinstance(exc, OSError) or not exc.strerror:
-        return str(exc)
-    for name in (exc.filename2, exc.filename):  # shutil.copyfile names the source first, the target second
-        if name is not None and Path(str(name)).is_relative_to(staging.folder):
-            return f"{exc.strerror} (writing {Path(str(name)).relative_to(staging.folder).as_posix()})"
-    return exc.strerror

@@ -35,7 +35,6 @@ class Staging:
         except OSError as exc:
             raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
         self.site: dict[str, bytes] = {}  # newsroom-level files (listings, feeds, sitemap), kept until flush()
-        self.linked_from: Path | None = None  # the published build unchanged releases are still read from
 
     def __getstate__(self):  # what a render worker receives: where to write, not the staged newsroom files
         return {**self.__dict__, "site": {}}
@@ -64,14 +63,6 @@ class Staging:
         """Write the staged newsroom-level files into the build folder."""
         for relative, data in self.site.items():
             self.path(relative).write_bytes(data)
-
-    def locate(self, relative: str) -> Path:
-        """Where a release's file of this build can be read: the build folder, or the published build
-        that unchanged releases will be linked from."""
-        target = self._inside(relative)
-        if self.linked_from is not None and not os.path.lexists(target):
-            return self.linked_from / relative
-        return target
 
     def _inside(self, relative: str) -> Path:
         target = Path(os.path.normpath(self.folder / relative))

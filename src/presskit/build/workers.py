@@ -28,8 +28,8 @@ from presskit.build import fragments, warmstart
 from presskit.build.staging import Staging
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
-from presskit.site import templates
-from presskit.site.view import ReleaseView, SiteView
+from presskit.site.context import RenderContext
+from presskit.site.view import ReleaseView
 
 
 @dataclass
@@ -53,7 +53,7 @@ class _Renderer:
 
     def __init__(self, config: Config, languages: tuple[str, ...]):
         self.config = config
-        self.context = renderers.RenderContext(config, templates.environment(config), SiteView(config), languages)
+        self.context = RenderContext.for_site(config, languages)
         self.formats = [renderers.get(fmt) for fmt in renderers.REGISTRY]
 
     def render(self, view: ReleaseView, staging: Staging) -> Rendered:

@@ -7,28 +7,15 @@ to render never pays for importing WeasyPrint or python-docx.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import jinja2
-
-from presskit.model import Config
-from presskit.site.view import ReleaseView, SiteView
+from presskit.site.context import RenderContext
+from presskit.site.view import ReleaseView
 
 
 class RenderError(Exception):
     """A release could not be rendered in one format; the message is for the press officer."""
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    """What every renderer may use besides the release: configuration, templates, site texts."""
-
-    config: Config
-    env: jinja2.Environment
-    site: SiteView
-    languages: tuple[str, ...] = ()  # languages with published releases (for the language menu)
 
 
 class Renderer(Protocol):

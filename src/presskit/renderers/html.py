@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presskit.renderers import RenderContext
-from presskit.site import linkpreview
+from presskit.site import linkpreview, sections
+from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, tags
 
@@ -48,9 +48,8 @@ def page_feeds(view: ReleaseView, context: RenderContext) -> list[dict]:
     title = context.site.feed_title
     lang = view.release.lang
     feeds = []
-    for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
-        media_type = f"application/{kind}+xml"
-        suffix = " (Atom)" if kind == "atom" else ""
+    for name, media_type in sections.FEED_TYPES.items():
+        suffix = " (Atom)" if name == sections.ATOM else ""
         feeds.append({"title": title + suffix, "href": f"../{name}", "type": media_type})
         feeds.append(
             {"title": f"{title} ({language_name(lang)}){suffix}", "href": f"../{lang}/{name}", "type": media_type}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from presskit.build.staging import Staging
-from presskit.renderers import RenderContext
 from presskit.site import newsroom
+from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 from presskit.text import language
 

@@ -6,20 +6,22 @@ twice gives byte-identical feeds.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from presskit.build.staging import Staging
-from presskit.renderers import RenderContext
+from presskit.site import sections
+from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView, language_name
-from presskit.text import language, tags, urls
+from presskit.text import language, urls
 
 GENERATOR = "presskit"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -75,28 +77,20 @@ class _MediaEntry(BaseEntryExtension):
 
 
 def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
-    """The newsroom's feed, one per language with releases, one per tag; each with its newest `feed_size` items."""
+    """The newsroom's feeds, one per section (all, each language, each tag), each with its newest `feed_size` items."""
     site = context.site
-    ordered = sorted(views, key=lambda v: v.release.sort_key, reverse=True)
-    found = [Channel("", site.feed_title, site.feed_description, context.config.lang, ordered)]
-    for code in sorted({v.release.lang for v in views}):
+    found = []
+    for section in sections.sections(views):
+        if section.kind == "all":
+            title, lang = site.feed_title, context.config.lang
+        elif section.kind == "language":
+            title, lang = f"{site.feed_title} ({language_name(section.name)})", section.name
+        else:
+            title, lang = f"{site.feed_title} ({section.name})", context.config.lang
         found.append(
-            Channel(
-                f"{code}/",
-                f"{site.feed_title} ({language_name(code)})",
-                site.feed_description,
-                code,
-                [v for v in ordered if v.release.lang == code],
-            )
+            Channel(section.folder, title, site.feed_description, lang, section.views[: context.config.feed_size])
         )
-    for tag_slug, (tag, tagged) in tags.index(ordered).items():
-        found.append(
-            Channel(
-                f"tags/{tag_slug}/", f"{site.feed_title} ({tag})", site.feed_description, context.config.lang, tagged
-            )
-        )
-    size = context.config.feed_size
-    return [dataclasses.replace(channel, views=channel.views[:size]) for channel in found]
+    return found
 
 
 @dataclass(frozen=True)
@@ -112,28 +106,33 @@ class Item:
 
 
 def write(
-    views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str] | None = None
+    views: list[ReleaseView],
+    staging: Staging,
+    context: RenderContext,
+    known: dict[str, str],
+    locate: Callable[[str], Path],
 ) -> dict[str, str]:
-    """Write feed.xml (RSS) and atom.xml (Atom) for every channel; return each release's full-text HTML.
+    """Write the RSS and Atom feeds of every channel; return each release's full-text HTML.
 
-    `known` holds full texts of unchanged releases from the previous build, so they are not rendered again.
+    `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
+    `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
     """
     feeds = channels(views, context)
     needed = {view.slug: view for channel in feeds for view in channel.views}
-    items = _items(list(needed.values()), staging, context, known or {})
+    items = _items(list(needed.values()), locate, context, known)
     for channel in feeds:
         generator = _generator(channel, items, context)
-        for name, serialize in (("feed.xml", generator.rss_str), ("atom.xml", generator.atom_str)):
+        for name, serialize in ((sections.RSS, generator.rss_str), (sections.ATOM, generator.atom_str)):
             generator.link(_links(context.config.base_url, channel.folder, name), replace=True)
             data = serialize(pretty=True)
-            if name == "feed.xml" and not channel.views and _source_date_epoch() is None:
+            if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             staging.write(channel.folder + name, data)
     return {slug: item.full_text for slug, item in items.items()}
 
 
 def _items(
-    views: list[ReleaseView], staging: Staging, context: RenderContext, known: dict[str, str]
+    views: list[ReleaseView], locate: Callable[[str], Path], context: RenderContext, known: dict[str, str]
 ) -> dict[str, Item]:
     template = context.env.get_template("feed-item.html.j2")
     items = {}
@@ -152,13 +151,13 @@ def _items(
                 "medium": "image",
                 "width": p.width,
                 "height": p.height,
-                "fileSize": staging.locate(f"{release.slug}/{p.filename}").stat().st_size,
+                "fileSize": locate(f"{release.slug}/{p.filename}").stat().st_size,
                 "description": p.caption or p.alt,
                 "credit": p.credit,
             }
             for p in release.photos
         )
-        size = staging.locate(f"{release.slug}/{view.pdf_name}").stat().st_size
+        size = locate(f"{release.slug}/{view.pdf_name}").stat().st_size
         items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
     return items
 
@@ -172,7 +171,7 @@ def _links(base: str, folder: str, name: str) -> list[dict]:
         {
             "href": urls.absolute(base, folder + name),
             "rel": "self",
-            "type": "application/rss+xml" if name == "feed.xml" else "application/atom+xml",
+            "type": sections.FEED_TYPES[name],
         },
         {"href": urls.absolute(base, folder), "rel": "alternate", "type": "text/html"},
     ]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from presskit.build.staging import Staging
-from presskit.renderers import RenderContext
-from presskit.site import linkpreview, templates
+from presskit.site import linkpreview, sections, templates
+from presskit.site.context import RenderContext
+from presskit.site.sections import languages
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, tags, urls
 
@@ -24,7 +25,7 @@ class Listing:
     lang: str
     views: list[ReleaseView]
     alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute URL)
-    feeds: tuple[tuple[str, str], ...] = field(default=())  # (title, path of the RSS feed)
+    feeds: tuple[tuple[str, str], ...] = field(default=())  # (title, folder of the section's feeds)
 
 
 @dataclass(frozen=True)
@@ -42,54 +43,39 @@ class Page:
     next: str = ""
 
 
-def newest_first(views: list[ReleaseView]) -> list[ReleaseView]:
-    return sorted(views, key=lambda v: v.release.sort_key, reverse=True)
-
-
-def languages(views: list[ReleaseView]) -> list[str]:
-    """Languages with at least one published release, in a stable order."""
-    return sorted({v.release.lang for v in views})
-
-
 def listings(views: list[ReleaseView], context: RenderContext) -> list[Listing]:
-    """Every listing of the newsroom: all releases, each language, each tag."""
+    """Every listing of the newsroom: one per section (all releases, each language, each tag)."""
     config = context.config
-    ordered = newest_first(views)
     langs = languages(views)
     base = config.base_url
     lang_alternates = tuple((code, urls.absolute(base, f"{code}/")) for code in langs) + (
         ("x-default", urls.absolute(base, "")),
     )
-    found = [
-        Listing(
-            "",
-            language.get(config.lang).label("all_releases"),
-            config.lang,
-            ordered,
-            lang_alternates if len(langs) > 1 else (),
-            ((context.site.feed_title, "feed.xml"),),
-        ),
-    ]
-    for code in langs:
-        found.append(
-            Listing(
-                f"{code}/",
-                f"{language.get(code).label('all_releases')} ({language_name(code)})",
-                code,
-                [v for v in ordered if v.release.lang == code],
-                lang_alternates if len(langs) > 1 else (),
-                ((f"{context.site.feed_title} ({language_name(code)})", f"{code}/feed.xml"),),
-            )
-        )
-    for tag_slug, (tag, tagged) in tags.index(ordered).items():
-        found.append(
-            Listing(
-                f"tags/{tag_slug}/",
-                language.get(config.lang).label("tag_page", tag=tag),
+    feed_title = context.site.feed_title
+    found = []
+    for section in sections.sections(views):
+        if section.kind == "all":
+            title, lang, alternates, feed = (
+                language.get(config.lang).label("all_releases"),
                 config.lang,
-                tagged,
-                (),
-                ((f"{context.site.feed_title} ({tag})", f"tags/{tag_slug}/feed.xml"),),
+                True,
+                feed_title,
+            )
+        elif section.kind == "language":
+            code = section.name
+            title = f"{language.get(code).label('all_releases')} ({language_name(code)})"
+            lang, alternates, feed = code, True, f"{feed_title} ({language_name(code)})"
+        else:
+            title = language.get(config.lang).label("tag_page", tag=section.name)
+            lang, alternates, feed = config.lang, False, f"{feed_title} ({section.name})"
+        found.append(
+            Listing(
+                section.folder,
+                title,
+                lang,
+                section.views,
+                lang_alternates if alternates and len(langs) > 1 else (),
+                ((feed, section.folder),),
             )
         )
     return found
@@ -142,15 +128,16 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
                 next=urls.absolute(context.config.base_url, next_path.removesuffix("index.html")) if next_path else "",
             )
             feeds = [
-                {"title": title, "href": root + href, "type": "application/rss+xml"} for title, href in listing.feeds
+                {"title": title, "href": root + folder + sections.RSS, "type": sections.FEED_TYPES[sections.RSS]}
+                for title, folder in listing.feeds
             ]
             feeds += [
                 {
                     "title": f"{title} (Atom)",
-                    "href": root + href.replace("feed.xml", "atom.xml"),
-                    "type": "application/atom+xml",
+                    "href": root + folder + sections.ATOM,
+                    "type": sections.FEED_TYPES[sections.ATOM],
                 }
-                for title, href in listing.feeds
+                for title, folder in listing.feeds
             ]
             html = template.render(
                 views=chunk,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from presskit.build.staging import Staging
-from presskit.renderers import RenderContext
+from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 from presskit.text import urls
 

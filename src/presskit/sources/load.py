@@ -1,7 +1,7 @@
-"""The release archive: every release file read and hashed; unchanged ones come from the model cache.
+"""Every release of the project loaded: each file read and hashed; unchanged ones come from the model cache.
 
-Also what a release's outputs are made from (`fingerprint`): its source bytes and photos, the project's
-configuration and templates, and presskit itself, so that a build re-renders only what changed.
+The model cache's key (`project_fingerprint`) is what every release's model depends on besides its own
+file: the configuration and presskit itself. What the documents depend on is build/plan.py's.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from presskit import __version__
 from presskit.config import CONFIG_FILE
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
-from presskit.site import templates
 from presskit.sources import checks, releases, translations
 from presskit.sources import yamlreader as yamlsource
 from presskit.sources.modelcache import Entry, ModelCache, photo_stat
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole presskit package
 # The libraries whose versions change what the documents look like.
-RENDERING_LIBRARIES = ("weasyprint", "pydyf", "python-docx", "jinja2", "markdown-it-py", "babel", "pillow")
 
 
 @dataclass(frozen=True)
@@ -120,26 +118,3 @@ def project_fingerprint(config: Config) -> str:
     except OSError:
         pass
     return digest.hexdigest()
-
-
-def templates_fingerprint(config: Config) -> str:
-    """The project's templates folder (templates, CSS, reference.docx), its logo and the rendering libraries."""
-    from importlib import metadata
-
-    digest = hashlib.sha256()
-    folder = config.root / config.templates_dir
-    for path in templates.scan(config)[0]:  # only files inside the project (what check() refuses is not read)
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    if config.logo is not None:
-        digest.update(b"logo\0" + config.logo.read_bytes())
-    for library in RENDERING_LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
-    return digest.hexdigest()
-
-
-def fingerprint(source: Source, site: str) -> str:
-    """What one release's PDF, DOCX and page are made from; `site` is everything shared (see build)."""
-    return hashlib.sha256(f"{site}\0{source.digest}".encode()).hexdigest()

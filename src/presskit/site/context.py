@@ -1,0 +1,26 @@
+"""The render context: what every renderer and site writer may use besides the release (configuration, templates, site texts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+
+from presskit.model import Config
+from presskit.site import templates
+from presskit.site.view import SiteView
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every renderer may use besides the release: configuration, templates, site texts."""
+
+    config: Config
+    env: jinja2.Environment
+    site: SiteView
+    languages: tuple[str, ...] = ()  # languages with published releases (for the language menu)
+
+    @classmethod
+    def for_site(cls, config: Config, languages: tuple[str, ...] = ()) -> RenderContext:
+        """The one way a build makes its context: the project's templates and the site's texts."""
+        return cls(config, templates.environment(config), SiteView(config), languages)
