@@ -124,7 +124,7 @@ def project_fingerprint(config: Config) -> str:
 
 def templates_fingerprint(config: Config) -> str:
     """The project's templates folder (templates, CSS, reference.docx), its logo and the rendering libraries."""
-    from importlib import metadata
+    from importlib import metadata  # 20 ms to import: only when the templates' fingerprint is needed
 
     digest = hashlib.sha256()
     folder = config.root / config.templates_dir
