@@ -322,7 +322,7 @@ def test_the_package_is_zipped_with_the_files_python_docx_itself_saves(samples):
     import io
     import zipfile
 
-    from presskit.renderers.docx import _members
+    from presskit.renderers.docxparts import members as _members
 
     for slug in SLUGS:
         document = document_of(samples, slug)

@@ -12,6 +12,10 @@ import click
 from presskit import __version__
 from presskit.text import dateline
 
+# The commands import the rest of presskit inside their functions, deliberately: `presskit build` must start
+# the render workers' fork server (build.warmstart) before anything else is imported, so that the workers'
+# imports overlap the loading of the releases, and each command pays only for what it uses.
+
 
 class _When(click.ParamType):
     """A date (`date_only`) or an ISO datetime with its UTC offset, parsed as the release files are."""

@@ -93,8 +93,9 @@ def test_every_placeholder_new_writes_is_refused():
     """The list the validator refuses is the text `new` writes: one source of truth."""
     import datetime as dt
 
-    from presskit.commands.new import PLACEHOLDERS, text
+    from presskit.commands.new import text
     from presskit.model import Config
+    from presskit.sources.releases import PLACEHOLDERS
 
     written = text(Config(root=Path(".")), "Headline", dt.date(2024, 5, 2), "en")
     assert PLACEHOLDERS and all(placeholder in written for placeholder in PLACEHOLDERS)

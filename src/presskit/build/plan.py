@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from importlib import metadata
 
 from presskit.build import manifest
 from presskit.model import Config
@@ -72,6 +71,8 @@ def release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
 
 def templates_fingerprint(config: Config) -> str:
     """The project's templates folder (templates, CSS, reference.docx), its logo and the rendering libraries."""
+    from importlib import metadata  # 20 ms to import: only when the templates' fingerprint is needed
+
     digest = hashlib.sha256()
     folder = config.root / config.templates_dir
     for path in templates.scan(config)[0]:  # only files inside the project (what check() refuses is not read)

@@ -9,12 +9,9 @@ import unicodedata
 from pathlib import Path
 
 from presskit.model import Config, Contact
+from presskit.sources.releases import BODY_PLACEHOLDER
 
 MAX_SLUG_WORDS = 60  # characters of the headline kept in the file name
-# Text a new release holds until the press officer replaces it: a release that is not a draft and still
-# holds one of these is refused (releases.py), so that a placeholder never reaches journalists.
-BODY_PLACEHOLDER = "Write the release here."
-PLACEHOLDERS = (BODY_PLACEHOLDER,)
 
 
 class ReleaseExists(Exception):

@@ -8,12 +8,14 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from babel.numbers import format_decimal
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from presskit.diagnostics import Reporter
 from presskit.model import Config
 from presskit.text import language
+from presskit.text.locales import cldr_locale
 
 THEME = Path(str(resources.files("presskit").joinpath("theme")))
 
@@ -131,11 +133,6 @@ def environment(config: Config) -> jinja2.Environment:
 
 def _filesize(size: int, lang: str = "en") -> str:
     """'245 ko' / '245 kB', with the language's number format and unit names."""
-    from babel.numbers import format_decimal
-
-    from presskit.text import language
-    from presskit.text.dateline import cldr_locale
-
     locale = language.get(lang)
     if size < 1024 * 1024:
         return locale.label("size_kb", size=format_decimal(max(1, round(size / 1024)), locale=cldr_locale(lang)))

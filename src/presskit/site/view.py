@@ -8,6 +8,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from presskit.config import timezone
 from presskit.model import Config, Release
 from presskit.sources import contacts, photos
 from presskit.text import dateline, language, locales, markup, typography, urls
@@ -45,8 +46,6 @@ class ReleaseView:
     @cached_property
     def published(self) -> dt.datetime:
         """The publication moment as an aware datetime (bare dates are midnight in the project's zone)."""
-        from presskit.config import timezone
-
         return dateline.as_datetime(self.release.date, timezone(self.config))
 
     @cached_property

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from babel.core import get_global
+
 from presskit.model import Contact, Link
 from presskit.text import urls
 
@@ -50,7 +52,6 @@ def default_region(lang: str) -> str:
     """The region national phone numbers are read in for a language tag: its territory (pt-BR -> BR), or the
     language's most likely territory in CLDR (fr -> FR, en -> US, ja -> JP); "" when there is none."""
     import phonenumbers  # imported when a number is read: 50 ms a check of an unchanged archive does not need
-    from babel.core import get_global
 
     parts = lang.replace("_", "-").split("-")
     for part in parts[1:]:
@@ -63,14 +64,14 @@ def default_region(lang: str) -> str:
 
 def is_region(code: str) -> bool:
     """True for a two-letter region phonenumbers knows (FR, US, JP ...)."""
-    import phonenumbers
+    import phonenumbers  # imported when needed: see default_region
 
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
 
 
 def tel(number: str, region: str) -> str:
     """`tel:` + E.164 (with `;ext=` for an extension) of a valid phone number; "" when it is not one."""
-    import phonenumbers
+    import phonenumbers  # imported when needed: see default_region
 
     try:
         parsed = phonenumbers.parse(number, region.upper() or None)

@@ -176,7 +176,7 @@ def _version(path: Path) -> tuple:
 
 @functools.lru_cache(maxsize=2)  # the PDF and the DOCX of a release ask for the same photo, one after the other
 def _converted(path: str, *version: object) -> tuple[bytes, str]:
-    from PIL import ImageOps
+    from PIL import ImageOps  # imported when a photo must be converted: most never are
 
     with Image.open(path) as source:
         source.load()
@@ -196,7 +196,7 @@ def _srgb(image: Image.Image) -> Image.Image:
     if image.mode == "CMYK":  # YCCK JPEGs are decoded to CMYK too
         profile = image.info.get("icc_profile")
         if profile:
-            from PIL import ImageCms
+            from PIL import ImageCms  # the colour engine (3 ms to import): for CMYK photos only
 
             try:
                 return ImageCms.profileToProfile(
