@@ -1,14 +1,17 @@
-"""Project configuration: the [tool.presskit] table of pyproject.toml, validated into a Config."""
+"""Project configuration: the [tool.presskit] table of pyproject.toml read into a Config, as its fields declare."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
 import tomllib
 import zoneinfo
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
@@ -17,23 +20,168 @@ from presskit.sources import yamlreader as yamlsource
 from presskit.text import urls
 
 CONFIG_FILE = "pyproject.toml"
-_STRINGS = (
-    "organization",
-    "base_url",
-    "lang",
-    "region",
-    "timezone",
-    "feed_title",
-    "feed_description",
-    "releases_dir",
-    "templates_dir",
-    "pdf_variant",
-)
-_KNOWN = (*_STRINGS, "logo", "about", "contacts", "page_size", "feed_size")
-# PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
-# (still tagged), for offices that must file their communiqués in an archive.
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-3a")
 CONTACT_FIELDS = ("name", "role", "email", "phone", "mobile", "social")
+
+
+class Invalid(Exception):
+    """A setting's value is refused: one error on its line, and its default stands in."""
+
+    def __init__(self, message: str, code: str = "config.type"):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+@dataclass
+class Reading:
+    """One reading of [tool.presskit]: where it comes from, and the values accepted so far."""
+
+    root: Path
+    path: Path
+    text: str
+    reporter: Reporter
+    values: dict[str, Any]
+
+    def error(self, key: str, message: str, code: str) -> None:
+        self.reporter.error(self.path, _line_of(self.text, key), 1, message, code)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a kind of setting is read: `read` takes the TOML value (each key in file order), `check` the value
+    read, once every key is read (settings in declaration order); either raises Invalid to refuse it."""
+
+    read: Callable[[Setting, Any, Reading], Any]
+    check: Callable[[Setting, Any, Reading], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One [tool.presskit] setting, as declared by its field of model.Config."""
+
+    name: str
+    kind: Kind
+    default: Any
+    doc: str
+    shown: str  # the default as the documentation shows it, when the value itself does not say it
+    options: dict[str, Any]
+
+    @classmethod
+    def of(cls, declared: dataclasses.Field) -> Setting:
+        meta = dict(declared.metadata)
+        kind, doc, shown = KINDS[meta.pop("kind")], meta.pop("doc"), meta.pop("shown")
+        default = declared.default_factory() if declared.default is dataclasses.MISSING else declared.default
+        return cls(declared.name, kind, default, doc, shown, meta)
+
+    def markdown_row(self) -> str:
+        """The setting's row in the table of docs/configuration.md."""
+        default = self.shown or (
+            f'`"{self.default}"`' if isinstance(self.default, str) else f"`{self.default}`" if self.default else "none"
+        )
+        return f"| `{self.name}` | {default} | {self.doc} |"
+
+
+def _text(setting: Setting, value: Any, reading: Reading) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise Invalid(f"'{setting.name}' must be a non-empty string")
+
+
+def _count(setting: Setting, value: Any, reading: Reading) -> int:
+    low, high = setting.options["minimum"], setting.options["maximum"]
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    raise Invalid(f"'{setting.name}' must be a whole number from {low} to {high}")
+
+
+def _folder(setting: Setting, value: str, reading: Reading) -> str:
+    """Releases are read from it, templates run from it: never outside the project."""
+    if (reading.root / value).resolve().is_relative_to(reading.root.resolve()):
+        return value
+    raise Invalid(f"'{setting.name}' must be a folder inside the project, not '{value}'", "config.folder")
+
+
+def _url(setting: Setting, value: str, reading: Reading) -> str:
+    try:
+        urls.check(value)
+    except urls.UrlError as exc:  # reported, and the value kept: the error alone refuses the build
+        reading.error(setting.name, f"{setting.name}: {exc}", "config.url")
+    return value if value.endswith("/") else value + "/"
+
+
+def _choice(setting: Setting, value: str, reading: Reading) -> str:
+    choices = setting.options["choices"]
+    if value.lower() in choices:
+        return value.lower()
+    shown = ", ".join(f"'{v}'" for v in choices)
+    raise Invalid(f"unknown {setting.name} '{value}'; use one of {shown}", f"config.{setting.name.replace('_', '-')}")
+
+
+def _timezone(setting: Setting, value: str, reading: Reading) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"unknown time zone '{value}'", "config.timezone") from None
+    return value
+
+
+def _region(setting: Setting, value: str, reading: Reading) -> str:
+    if contacts.is_region(value):
+        return value.upper()
+    message = f"unknown region '{value}'; use a two-letter country code such as FR, US or JP"
+    raise Invalid(message, "config.region")
+
+
+def _logo(setting: Setting, value: Any, reading: Reading) -> Path:
+    logo = (reading.root / str(value)).resolve()
+    if not logo.is_relative_to(reading.root.resolve()) or not logo.is_file():
+        raise Invalid(f"logo '{value}' is not a file inside the project", "config.logo")
+    try:
+        photos.inspect(logo, str(value))
+    except photos.PhotoError as exc:
+        reason = re.sub(r"^photo (file )?'[^']*' ", "", str(exc))
+        raise Invalid(f"logo '{value}' {reason}", "config.logo") from None
+    return logo
+
+
+def _about(setting: Setting, value: Any, reading: Reading) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"": value}
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return dict(value)
+    raise Invalid(f"'{setting.name}' must be a string or a table of language = text")
+
+
+def _about_language(setting: Setting, value: dict[str, str], reading: Reading) -> dict[str, str]:
+    """A plain string is the boilerplate in the project's language."""
+    return {reading.values.get("lang", "en"): value.pop("")} if "" in value else value
+
+
+def _raw(setting: Setting, value: Any, reading: Reading) -> Any:
+    return value
+
+
+def _contacts_table(setting: Setting, value: Any, reading: Reading) -> tuple[Contact, ...]:
+    """Read once the region is known; the region is worked out (and phonenumbers imported, 50 ms) only when a
+    contact has a number."""
+    lang, region = reading.values.get("lang", "en"), reading.values.get("region", "")
+    phone_region = functools.cache(lambda: contacts.region(Config(root=reading.root, lang=lang, region=region)))
+    return tuple(_contacts(value, reading.path, reading.text, phone_region, reading.reporter))
+
+
+KINDS = {
+    "text": Kind(_text),
+    "count": Kind(_count),
+    "folder": Kind(_text, _folder),
+    "url": Kind(_text, _url),
+    "choice": Kind(_text, _choice),
+    "timezone": Kind(_text, _timezone),
+    "region": Kind(_text, _region),
+    "logo": Kind(_logo),
+    "about": Kind(_about, _about_language),
+    "contacts": Kind(_raw, _contacts_table),
+}
+SETTINGS = tuple(Setting.of(declared) for declared in dataclasses.fields(Config) if declared.metadata)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def _line_of(text: str, key: str) -> int:
@@ -65,107 +213,36 @@ def load(root: Path, reporter: Reporter) -> Config:
         reporter.error(path, _line_of(text, "presskit"), 1, "[tool.presskit] must be a table", "config.type")
         return Config(root=root)
 
-    values: dict = {}
-    contacts_value = None
+    reading = Reading(root, path, text, reporter, {})
     for key, value in section.items():
-        line = _line_of(text, key)
         bad = _forbidden_in(value)
         if bad is not None:  # TOML escapes ("\u0000") can carry what no output format can
-            reporter.error(
-                path, line, 1, f"'{key}': character U+{ord(bad):04X} is not allowed in text", "config.control-character"
-            )
-            continue
-        if key not in _KNOWN:
-            close = difflib.get_close_matches(key, _KNOWN, n=1)
+            message = f"'{key}': character U+{ord(bad):04X} is not allowed in text"
+            reading.error(key, message, "config.control-character")
+        elif key not in _BY_NAME:
+            close = difflib.get_close_matches(key, _BY_NAME, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            reporter.error(path, line, 1, f"unknown setting '{key}' in [tool.presskit]{hint}", "config.unknown")
-        elif key in _STRINGS:
-            if isinstance(value, str) and value.strip():
-                values[key] = value.strip()
-            else:
-                reporter.error(path, line, 1, f"'{key}' must be a non-empty string", "config.type")
-        elif key == "logo":
-            logo = (root / str(value)).resolve()
-            if not logo.is_relative_to(root.resolve()) or not logo.is_file():
-                reporter.error(path, line, 1, f"logo '{value}' is not a file inside the project", "config.logo")
-            else:
-                try:
-                    photos.inspect(logo, str(value))
-                except photos.PhotoError as exc:
-                    reason = re.sub(r"^photo (file )?'[^']*' ", "", str(exc))
-                    reporter.error(path, line, 1, f"logo '{value}' {reason}", "config.logo")
-                else:
-                    values["logo"] = logo
-        elif key == "about":
-            if isinstance(value, str):
-                values["about"] = {"": value}
-            elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-                values["about"] = dict(value)
-            else:
-                reporter.error(path, line, 1, "'about' must be a string or a table of language = text", "config.type")
-        elif key in ("page_size", "feed_size"):
-            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000:
-                values[key] = value
-            else:
-                reporter.error(path, line, 1, f"'{key}' must be a whole number from 1 to 1000", "config.type")
-        elif key == "contacts":
-            contacts_value = value  # read once the region is known (below)
-
-    for key in ("releases_dir", "templates_dir"):  # read from, and templates run: never outside the project
-        if key in values and not (root / values[key]).resolve().is_relative_to(root.resolve()):
-            reporter.error(
-                path,
-                _line_of(text, key),
-                1,
-                f"'{key}' must be a folder inside the project, not '{values.pop(key)}'",
-                "config.folder",
-            )
-    if "base_url" in values:
-        try:
-            urls.check(values["base_url"])
-        except urls.UrlError as exc:
-            reporter.error(path, _line_of(text, "base_url"), 1, f"base_url: {exc}", "config.url")
-        if not values["base_url"].endswith("/"):
-            values["base_url"] += "/"
-    if values.get("pdf_variant", PDF_VARIANTS[0]).lower() not in PDF_VARIANTS:
-        choices = ", ".join(f"'{v}'" for v in PDF_VARIANTS)
-        reporter.error(
-            path,
-            _line_of(text, "pdf_variant"),
-            1,
-            f"unknown pdf_variant '{values.pop('pdf_variant')}'; use one of {choices}",
-            "config.pdf-variant",
-        )
-    elif "pdf_variant" in values:
-        values["pdf_variant"] = values["pdf_variant"].lower()
-    if "timezone" in values:
-        try:
-            zoneinfo.ZoneInfo(values["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            reporter.error(
-                path, _line_of(text, "timezone"), 1, f"unknown time zone '{values['timezone']}'", "config.timezone"
-            )
-            del values["timezone"]
-    if "region" in values:
-        if contacts.is_region(values["region"]):
-            values["region"] = values["region"].upper()
+            reading.error(key, f"unknown setting '{key}' in [tool.presskit]{hint}", "config.unknown")
         else:
-            reporter.error(
-                path,
-                _line_of(text, "region"),
-                1,
-                f"unknown region '{values.pop('region')}'; use a two-letter country code such as FR, US or JP",
-                "config.region",
-            )
-    if contacts_value is not None:
-        # The phone region is worked out (and phonenumbers imported, 50 ms) only when a contact has a number.
-        region = functools.cache(
-            lambda: contacts.region(Config(root=root, lang=values.get("lang", "en"), region=values.get("region", "")))
-        )
-        values["contacts"] = tuple(_contacts(contacts_value, path, text, region, reporter))
-    if "" in values.get("about", {}):
-        values["about"] = {values.get("lang", "en"): values["about"].pop("")}
-    return Config(root=root, **values)
+            _accept(_BY_NAME[key], _BY_NAME[key].kind.read, value, reading)
+    for setting in SETTINGS:  # checks that need the project, or another setting
+        if setting.kind.check is not None and setting.name in reading.values:
+            _accept(setting, setting.kind.check, reading.values.pop(setting.name), reading)
+    return Config(root=root, **reading.values)
+
+
+def _accept(setting: Setting, step: Callable[[Setting, Any, Reading], Any], value: Any, reading: Reading) -> None:
+    """The value as `step` reads it, or its error (and then no value: the default stands in)."""
+    try:
+        reading.values[setting.name] = step(setting, value, reading)
+    except Invalid as exc:
+        reading.error(setting.name, exc.message, exc.code)
+
+
+def markdown_table() -> str:
+    """The table of settings in docs/configuration.md, made from their declarations."""
+    rows = [setting.markdown_row() for setting in SETTINGS]
+    return "\n".join(["| setting | default | meaning |", "|---|---|---|", *rows]) + "\n"
 
 
 def _contact_lines(text: str, count: int) -> list[tuple[int, int]]:

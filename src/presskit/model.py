@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -84,26 +85,78 @@ class Release:
         return (when.replace(tzinfo=None), self.slug)
 
 
+# PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
+# (still tagged), for offices that must file their communiqués in an archive.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-3a")
+
+
+def setting(kind: str, default: Any, doc: str, shown: str = "", **options: Any) -> Any:
+    """Declare a [tool.presskit] setting as a Config field: its default, how presskit.config reads it (`kind`,
+    with `options` such as `choices`), its documentation line, and its default as the docs show it (`shown`)."""
+    metadata = {"kind": kind, "doc": doc, "shown": shown, **options}
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Config:
-    """Project configuration from [tool.presskit] in pyproject.toml; every field has a default."""
+    """Project configuration from [tool.presskit] in pyproject.toml; every field has a default.
+
+    Each setting is declared here once; presskit.config reads, checks and documents them from these fields,
+    in this order.
+    """
 
     root: Path
-    organization: str = "Press office"
-    base_url: str = "http://localhost:8000/"
-    lang: str = "en"
-    region: str = ""  # the region national phone numbers are read in; "" = the territory of `lang` (contacts.region)
-    timezone: str = "UTC"
-    logo: Path | None = None
-    about: dict[str, str] = field(default_factory=dict)
-    contacts: tuple[Contact, ...] = ()
-    feed_title: str = ""
-    feed_description: str = ""
-    page_size: int = 20
-    feed_size: int = 50
-    releases_dir: str = "releases"
-    templates_dir: str = "templates"
-    pdf_variant: str = "pdf/ua-1"
+    organization: str = setting("text", "Press office", "shown in the letterhead, page footers, feed and metadata")
+    base_url: str = setting("url", "http://localhost:8000/", "where the newsroom is published; feed links are absolute")
+    lang: str = setting("text", "en", "default language of releases and of the newsroom pages")
+    region: str = setting(  # "" = the territory of `lang` (contacts.region)
+        "region",
+        "",
+        'two-letter country code in which contacts\' national phone numbers are read (`region = "FR"`); numbers'
+        " written with `+` work in any region",
+        shown="the territory of `lang` (`fr` gives FR, `en` US, `ja` JP, `pt-BR` BR)",
+    )
+    timezone: str = setting(
+        "timezone", "UTC", "IANA zone; a release dated without a time is published at midnight there"
+    )
+    logo: Path | None = setting(
+        "logo",
+        None,
+        "path of a logo image inside the project (JPEG, PNG, GIF or WebP): PDF letterhead, DOCX header, web"
+        " masthead, JSON-LD publisher",
+    )
+    pdf_variant: str = setting(
+        "choice",
+        "pdf/ua-1",
+        'the PDF flavour: `"pdf/ua-1"` (tagged, accessible), or `"pdf/a-3b"`, `"pdf/a-3u"`, `"pdf/a-3a"`'
+        " (archival PDF/A-3, still tagged). WeasyPrint writes them; it does not certify them, so check files with"
+        " a validator such as veraPDF if an archive requires it",
+        choices=PDF_VARIANTS,
+    )
+    about: dict[str, str] = setting(
+        "about", {}, 'boilerplate: a string, or a table `{fr = "...", en = "..."}` by language'
+    )
+    contacts: tuple[Contact, ...] = setting(
+        "contacts",
+        (),
+        "default press contacts (`[[tool.presskit.contacts]]` tables with the release contact fields)",
+    )
+    feed_title: str = setting("text", "", "the RSS channel's title", shown="from `organization`")
+    feed_description: str = setting("text", "", "the RSS channel's description", shown="from `organization`")
+    page_size: int = setting("count", 20, "releases per listing page", minimum=1, maximum=1000)
+    feed_size: int = setting(
+        "count",
+        50,
+        "items in each feed: the newest releases (the listings and the sitemap keep the whole archive)",
+        minimum=1,
+        maximum=1000,
+    )
+    releases_dir: str = setting("folder", "releases", "folder of the release files, inside the project")
+    templates_dir: str = setting(
+        "folder", "templates", "folder of the theme overrides (templates, CSS, `reference.docx`), inside the project"
+    )
 
     def about_for(self, lang: str) -> str:
         """The boilerplate in a language, falling back to the default language, then to any."""
