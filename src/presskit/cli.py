@@ -266,3 +266,43 @@ def serve(port: int, out, drafts, now, base_url, jobs, quiet, verbose, project: 
     except preview.ServeError as exc:
         click.echo(f"presskit: {exc}", err=True)
         sys.exit(1)
+
+
+@main.group()
+def theme() -> None:
+    """The built-in theme: templates, CSS and Word reference document."""
+
+
+@theme.command("export", short_help="Copy the built-in theme into templates/, to edit it.")
+@_project_option
+def theme_export(project: Path) -> None:
+    """Copy the built-in theme into templates/ to edit it: templates, CSS and the Word reference document.
+
+    A file already in the templates folder is never overwritten: it is listed, and the command exits 1."""
+    from presskit import config as project_config
+    from presskit.commands import theme as builtin_theme
+    from presskit.diagnostics import Reporter
+
+    reporter = Reporter(project.resolve())
+    config = project_config.load(project.resolve(), reporter)
+    if reporter.errors:
+        _report(reporter)
+        sys.exit(1)
+    try:
+        result = builtin_theme.export(config)
+    except builtin_theme.ThemeFolderError as exc:
+        click.echo(f"presskit: {exc}; nothing was written.", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"presskit: cannot write the theme: {exc}", err=True)
+        sys.exit(1)
+    for path in result.written:
+        click.echo(reporter.display_path(path))
+    for path in result.skipped:
+        click.echo(f"presskit: {reporter.display_path(path)} already exists; it was not overwritten.", err=True)
+    if result.skipped:
+        click.echo(
+            f"presskit: {_plural(len(result.written), 'file')} written, {len(result.skipped)} left as they were.",
+            err=True,
+        )
+        sys.exit(1)

@@ -181,12 +181,15 @@ class PdfRenderer:
             asset=asset,
             logo=_logo(config, converted),
         )
-        fetcher = ConfinedFetcher({PROJECT_BASE: config.root, THEME_BASE: templates.THEME}, converted)
         css_base = (
             THEME_BASE
             if css_file.parent == templates.THEME
             else _project_url(css_file, config.root).rpartition("/")[0] + "/"
         )
+        # A project's pdf.css can start from the built-in one with @import "presskit/pdf.css", as a template
+        # extends "presskit/release.pdf.html.j2": that address, beside the project's file, is the theme's.
+        extends = {css_base + "presskit/": templates.THEME} if css_base != THEME_BASE else {}
+        fetcher = ConfinedFetcher({**extends, PROJECT_BASE: config.root, THEME_BASE: templates.THEME}, converted)
         target = folder / view.pdf_name
         collector = _Collect()
         logger = logging.getLogger("weasyprint")
