@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from presskit.site import sections
+
 STATUS_PATH = "/__presskit__/status"
 RELOAD_SCRIPT = """<script data-presskit-reload>
 (function () {
@@ -87,7 +89,6 @@ CONTENT_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
-FEED_TYPES = {"feed.xml": "application/rss+xml; charset=utf-8", "atom.xml": "application/atom+xml; charset=utf-8"}
 HTML_TYPE = "text/html; charset=utf-8"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 MAX_TARGET = 4096  # characters of a request's path: longer is 414 (the longest path presskit writes is far shorter)
@@ -97,8 +98,8 @@ def content_type(name: str) -> str:
     """The Content-Type of a file of the build, from its name."""
     if name == "index.html":
         return HTML_TYPE
-    if name in FEED_TYPES:
-        return FEED_TYPES[name]
+    if name in sections.FEED_TYPES:
+        return sections.FEED_TYPES[name] + "; charset=utf-8"
     return CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
 
 

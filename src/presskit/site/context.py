@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import jinja2
 
@@ -24,3 +25,9 @@ class RenderContext:
     def for_site(cls, config: Config, languages: tuple[str, ...] = ()) -> RenderContext:
         """The one way a build makes its context: the project's templates and the site's texts."""
         return cls(config, templates.environment(config), SiteView(config), languages)
+
+
+class SiteFiles(Protocol):
+    """Where the site writers put the newsroom-level files (build/staging.py's Staging is one)."""
+
+    def write(self, relative: str, data: bytes | str) -> None: ...

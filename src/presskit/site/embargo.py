@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from presskit.build.staging import Staging
 from presskit.site import newsroom
-from presskit.site.context import RenderContext
+from presskit.site.context import RenderContext, SiteFiles
 from presskit.site.view import ReleaseView
 from presskit.text import language
 
 
-def write_index(copies: list[ReleaseView], staging: Staging, context: RenderContext) -> None:
+def write_index(copies: list[ReleaseView], files: SiteFiles, context: RenderContext) -> None:
     """A plain list of the embargoed releases with their notices; never published."""
     lang = context.config.lang
     html = context.env.get_template("embargoed.html.j2").render(
@@ -21,5 +20,5 @@ def write_index(copies: list[ReleaseView], staging: Staging, context: RenderCont
         feeds=[],
         site_languages=[],
     )
-    staging.write("index.html", html)
-    newsroom.write_assets(staging, context)  # the index's masthead shows the logo, as the newsroom's does
+    files.write("index.html", html)
+    newsroom.write_assets(files, context)  # the index's masthead shows the logo, as the newsroom's does

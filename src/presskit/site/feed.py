@@ -17,9 +17,8 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from presskit.build.staging import Staging
 from presskit.site import sections
-from presskit.site.context import RenderContext
+from presskit.site.context import RenderContext, SiteFiles
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, urls
 
@@ -107,7 +106,7 @@ class Item:
 
 def write(
     views: list[ReleaseView],
-    staging: Staging,
+    files: SiteFiles,
     context: RenderContext,
     known: dict[str, str],
     locate: Callable[[str], Path],
@@ -127,7 +126,7 @@ def write(
             data = serialize(pretty=True)
             if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
-            staging.write(channel.folder + name, data)
+            files.write(channel.folder + name, data)
     return {slug: item.full_text for slug, item in items.items()}
 
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from presskit.build.staging import Staging
 from presskit.site import linkpreview, sections, templates
-from presskit.site.context import RenderContext
+from presskit.site.context import RenderContext, SiteFiles
 from presskit.site.sections import languages
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, tags, urls
@@ -86,7 +85,7 @@ def page_path(listing_path: str, number: int) -> str:
     return f"{listing_path}index.html" if number == 1 else f"{listing_path}page/{number}/index.html"
 
 
-def write(views: list[ReleaseView], staging: Staging, context: RenderContext) -> list[str]:
+def write(views: list[ReleaseView], files: SiteFiles, context: RenderContext) -> list[str]:
     """Write every listing page and the stylesheet; return the listing pages' paths (for the sitemap)."""
     env = context.env
     template = env.get_template("index.html.j2")
@@ -153,14 +152,14 @@ def write(views: list[ReleaseView], staging: Staging, context: RenderContext) ->
                 social_tags=linkpreview.listing_tags(page.title, page.url, listing.lang, context.site),
                 json_ld=linkpreview.listing_json_ld(page.title, page.url, listing.lang, chunk, context.site),
             )
-            staging.write(path, html)
+            files.write(path, html)
             written.append(path)
-    write_assets(staging, context)
+    write_assets(files, context)
     return written
 
 
-def write_assets(staging: Staging, context: RenderContext) -> None:
+def write_assets(files: SiteFiles, context: RenderContext) -> None:
     """The pages' stylesheet and the organization's logo (shown in the masthead, named in link previews)."""
-    staging.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
+    files.write("newsroom.css", templates.theme_file(context.config, "newsroom.css").read_bytes())
     if context.config.logo is not None:
-        staging.write(context.site.logo_name, context.config.logo.read_bytes())
+        files.write(context.site.logo_name, context.config.logo.read_bytes())

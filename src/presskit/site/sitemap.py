@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from presskit.build.staging import Staging
-from presskit.site.context import RenderContext
+from presskit.site.context import RenderContext, SiteFiles
 from presskit.site.view import ReleaseView
 from presskit.text import urls
 
@@ -13,7 +12,7 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-def write(views: list[ReleaseView], listing_pages: list[str], staging: Staging, context: RenderContext) -> None:
+def write(views: list[ReleaseView], listing_pages: list[str], files: SiteFiles, context: RenderContext) -> None:
     """List every published release page and every listing page; translations carry their alternates."""
     base = context.config.base_url
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
@@ -34,5 +33,5 @@ def write(views: list[ReleaseView], listing_pages: list[str], staging: Staging, 
             group.append(("x-default", view.absolute_for(view.original)))
             for hreflang, href in sorted(group[:-1]) + group[-1:]:
                 etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
-    staging.write("sitemap.xml", etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-    staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, 'sitemap.xml')}\n")
+    files.write("sitemap.xml", etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    files.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, 'sitemap.xml')}\n")
