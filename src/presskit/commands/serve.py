@@ -144,16 +144,17 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
         server = listen(port, preview)
     except OSError as exc:
         raise ServeError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    rebuild(first=True)  # requests wait in the socket's queue until the first build is there
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    echo(f"presskit: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
-
     stop = threading.Event()
     changes: queue.Queue = queue.Queue()
-    watcher = threading.Thread(target=_watch, args=(root, lambda: photos, changes, stop, restart), daemon=True)
-    watcher.start()
-    _stop_on_signals()
+    serving = False
+    _stop_on_signals()  # before the address is printed: whoever reads it may stop the server at once
     try:
+        rebuild(first=True)  # requests wait in the socket's queue until the first build is there
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serving = True
+        echo(f"presskit: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+        watcher = threading.Thread(target=_watch, args=(root, lambda: photos, changes, stop, restart), daemon=True)
+        watcher.start()
         while True:
             try:
                 changes.get(timeout=0.5)
@@ -166,5 +167,6 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
         pass
     finally:
         stop.set()
-        server.shutdown()
+        if serving:  # shutdown() waits for serve_forever(): only once it runs
+            server.shutdown()
         server.server_close()
