@@ -10,8 +10,8 @@ import docx
 import pypdf
 from lxml import etree, html
 
-from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
-from readers import docx_text, html_text, pdf_text, read_feed
+from support.project import GOOD_RELEASE, make_project, run_presskit, tree_digest
+from support.readers import docx_text, html_text, pdf_text, read_feed
 
 SLUGS = [
     "2024-06-03-research-call-en",

@@ -11,9 +11,9 @@ import docx
 import pytest
 from lxml import etree, html
 
-from conftest import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
-from readers import docx_text, html_text, pdf_text, read_feed
-from w3cfeed import validate
+from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
+from support.readers import docx_text, html_text, pdf_text, read_feed
+from support.w3cfeed import validate
 
 BASE = "https://presse.example.org/"
 NOW = "2026-01-01T00:00:00+00:00"

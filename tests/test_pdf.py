@@ -9,8 +9,8 @@ import pypdf
 import pyphen
 import pytest
 
-from conftest import MINIMAL_CONFIG, make_project, run_presskit
-from readers import pdf_fonts, pdf_image_sizes, pdf_link_targets, pdf_pages, pdf_structure, pdf_text
+from support.project import MINIMAL_CONFIG, make_project, run_presskit
+from support.readers import pdf_fonts, pdf_image_sizes, pdf_link_targets, pdf_pages, pdf_structure, pdf_text
 
 RELEASES = {
     "2023-09-29-occitanie-japon": ("fr", "La Région Occitanie continue de renforcer sa coopération avec le Japon"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_presskit, tree_digest
+from support.project import run_presskit, tree_digest
 
 
 def test_a_second_build_gives_identical_files(samples, tmp_path):

@@ -11,7 +11,7 @@ import docx
 import feedparser
 import pypdf
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # tests/support/readers.py -> the repository
 # The reference communiqué as the press service published it (a copy of ../shared/seeds/, kept in the
 # repository so that the tests do not depend on where the clone lives).
 SEED = REPO / "tests" / "data" / "000_bed6a7fd4119041d.txt"
