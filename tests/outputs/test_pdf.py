@@ -10,7 +10,7 @@ import pyphen
 import pytest
 
 from support.project import MINIMAL_CONFIG, make_project, run_presskit
-from support.readers import pdf_fonts, pdf_image_sizes, pdf_link_targets, pdf_pages, pdf_structure, pdf_text
+from support.readers import REPO, pdf_fonts, pdf_image_sizes, pdf_link_targets, pdf_pages, pdf_structure, pdf_text
 
 RELEASES = {
     "2023-09-29-occitanie-japon": ("fr", "La Région Occitanie continue de renforcer sa coopération avec le Japon"),
@@ -341,7 +341,7 @@ def test_a_pdf_does_not_depend_on_what_its_process_rendered_before(tmp_path: Pat
     from presskit.site import templates
     from presskit.site.view import ReleaseView, SiteView
 
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     config, sources = load_project(root, Reporter(root))
     context = RenderContext(config, templates.environment(config), SiteView(config))
     views = {s.release.slug: ReleaseView(s.release, config) for s in sources}
