@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -60,6 +62,25 @@ class _TextParser(HTMLParser):
     def handle_data(self, data):
         if not self.skip:
             self.parts.append(data)
+
+
+def everything_under(out: Path) -> str:
+    """Every byte under out/, decoded, plus the text a reader extracts from each PDF and DOCX."""
+    parts = []
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        parts.append(str(path.relative_to(out)))
+        data = path.read_bytes()
+        parts.append(data.decode("utf-8", errors="replace"))
+        parts.append(data.decode("utf-16-be", errors="replace"))
+        if path.suffix == ".pdf":
+            parts.append(pdf_text(path))
+        elif path.suffix == ".docx":
+            parts.append(docx_text(path))
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                parts += [archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()]
+    return "\n".join(parts)
 
 
 def html_text(markup: str) -> str:
