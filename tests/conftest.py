@@ -1,6 +1,9 @@
 """Shared fixtures: the sample newsroom built once, and throw-away projects for error cases.
 
-The helpers they use (and that tests import) live in the `support` package: support/project.py."""
+The helpers they use (and that tests import) live in the `support` package: support/project.py.
+Tests are in folders by layer: unit/ (in process), commands/ (the real CLI), outputs/ (read back with real
+readers), adversarial/. The folders have no __init__.py, so pytest imports each test file by its base name:
+a test file's name must be unique across tests/."""
 
 from __future__ import annotations
 
