@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import build_refused
+from support.hostile import build_refused
 
 CASES = {
     "invalid-utf8": (

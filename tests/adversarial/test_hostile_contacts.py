@@ -10,9 +10,9 @@ import docx
 import pytest
 from lxml import html
 
-from conftest import MINIMAL_CONFIG, make_project, run_presskit
-from hostile import BAD, build_refused, write
-from readers import pdf_link_targets
+from support.hostile import BAD, build_refused, write
+from support.project import MINIMAL_CONFIG, make_project, run_presskit
+from support.readers import pdf_link_targets
 
 SLUG = "2024-02-01-contacts"
 R = f"releases/{SLUG}.yaml"

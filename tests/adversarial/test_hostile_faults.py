@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from conftest import GOOD_RELEASE, error_lines, make_project, run_presskit, tree_digest
+from support.project import GOOD_RELEASE, error_lines, make_project, run_presskit, tree_digest
 
 SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of the body, with more words in it.")
 

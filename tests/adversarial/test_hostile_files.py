@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from hostile import build_refused, write
+from support.hostile import build_refused, write
 
 P = "releases/2024-02-01-bad.yaml"
 

@@ -11,8 +11,8 @@ import pypdf
 from lxml import html as lxml_html
 from PIL import Image
 
-from conftest import MINIMAL_CONFIG, make_project, run_presskit, tree_digest
-from readers import REPO
+from support.project import MINIMAL_CONFIG, make_project, run_presskit, tree_digest
+from support.readers import REPO
 
 WIDTH, HEIGHT = 64, 48
 LEFT, RIGHT = (20, 40, 220), (220, 30, 30)  # blue left half, red right half: shows a turn or a channel swap

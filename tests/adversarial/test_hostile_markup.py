@@ -11,9 +11,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
 
-from conftest import make_project, run_presskit
-from hostile import build_refused, write
-from readers import docx_text, pdf_text, read_feed
+from support.hostile import build_refused, write
+from support.project import make_project, run_presskit
+from support.readers import docx_text, pdf_text, read_feed
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)><iframe src=https://evil.example/></iframe><style>body{display:none}</style><!-- hidden -->"
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "base", "form"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
+from support.project import GOOD_RELEASE, make_project, run_presskit, tree_digest
 
 NOW = "2024-02-01T00:00:00+00:00"
 HELD = "title: Held back\ndate: 2024-03-01\nembargo: 2024-03-01T09:00:00+01:00\nbody: Secret.\ncontacts:\n  - name: A\n"

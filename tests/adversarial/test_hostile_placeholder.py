@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from conftest import run_presskit, tree_digest
-from hostile import BAD, build_refused, write
+from support.hostile import BAD, build_refused, write
+from support.project import run_presskit, tree_digest
 
 NEW = "releases/2024-05-02-harbour-news.yaml"
 WHY = "the placeholder text 'Write the release here.' of 'presskit new' is still there; write the release, or keep 'draft: true' until it is ready [release.placeholder]"

@@ -10,8 +10,8 @@ from pathlib import Path
 from lxml import html as lxml_html
 from PIL import Image
 
-from conftest import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
-from hostile import build_refused, write
+from support.hostile import build_refused, write
+from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
 
 SLUG = "2024-01-15-good"
 SCRIPT = b"<script>alert(document.cookie)</script>"

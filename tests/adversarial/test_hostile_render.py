@@ -10,9 +10,9 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import GOOD_RELEASE, make_project, run_presskit
-from hostile import build_refused, write
-from readers import pdf_text
+from support.hostile import build_refused, write
+from support.project import GOOD_RELEASE, make_project, run_presskit
+from support.readers import pdf_text
 
 THEME = Path(__file__).resolve().parents[2] / "src" / "presskit" / "theme" / "templates"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 from lxml import etree
 
-from conftest import copy_sample_project, run_presskit, tree_digest
+from support.project import copy_sample_project, run_presskit, tree_digest
 
 NOW = "2026-01-01T00:00:00+00:00"  # the moment the session's `samples` build used
 

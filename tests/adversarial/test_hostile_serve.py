@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import GOOD_RELEASE, make_project
+from support.project import GOOD_RELEASE, make_project
 
 SLUG = "2024-01-15-good"
 RELEASE = GOOD_RELEASE + "photos:\n  - file: harbour.png\n    alt: A harbour\n    credit: Us\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_presskit
-from hostile import build_refused
+from support.hostile import build_refused
+from support.project import run_presskit
 
 SECRET = "outside-secret-4711"
 RULE = "every file in 'templates/' must be a regular file inside the project"

@@ -17,8 +17,8 @@ import pypdf
 import pytest
 from lxml import html
 
-from conftest import make_project, run_presskit, tree_digest
-from readers import REPO, read_feed
+from support.project import make_project, run_presskit, tree_digest
+from support.readers import REPO, read_feed
 
 NOW = "2026-01-01T00:00:00+00:00"
 CONTACT = "contacts:\n  - name: Ann Example\n    email: ann@example.org\n"

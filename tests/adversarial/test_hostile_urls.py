@@ -13,8 +13,8 @@ import pytest
 from lxml import etree, html
 from PIL import Image
 
-from conftest import make_project, run_presskit
-from w3cfeed import validate
+from support.project import make_project, run_presskit
+from support.w3cfeed import validate
 
 BASE = "https://presse.example.org/actualités/"
 ENCODED_BASE = "https://presse.example.org/actualit%C3%A9s/"

@@ -8,9 +8,9 @@ import docx
 import pytest
 from lxml import html
 
-from conftest import GOOD_RELEASE, run_presskit
-from hostile import build_refused, write
-from readers import docx_text, read_feed
+from support.hostile import build_refused, write
+from support.project import GOOD_RELEASE, run_presskit
+from support.readers import docx_text, read_feed
 
 P = "releases/2024-02-01-bad.yaml"
 REST = "body: Text.\ncontacts:\n  - name: A\n"

@@ -16,8 +16,8 @@ from presskit.diagnostics import Reporter
 from presskit.sources import releases
 from presskit.sources import yamlreader as yamlsource
 
-from conftest import run_presskit
-from hostile import BAD, HEAD, build_refused, write
+from support.hostile import BAD, HEAD, build_refused, write
+from support.project import run_presskit
 
 P = "releases/2024-02-01-bad.yaml"
 CONTACT = "contacts:\n  - name: A\n"

@@ -10,8 +10,8 @@ import docx
 import pypdf
 from lxml import etree, html
 
-from conftest import GOOD_RELEASE, make_project, run_presskit, tree_digest
-from readers import docx_text, html_text, pdf_text, read_feed
+from support.project import GOOD_RELEASE, make_project, run_presskit, tree_digest
+from support.readers import docx_text, html_text, pdf_text, read_feed
 
 SLUGS = [
     "2024-06-03-research-call-en",
@@ -229,35 +229,3 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
         "sitemap.xml",
         "robots.txt",
     }
-
-
-def test_the_build_folder_is_made_durable_by_one_syncfs_on_linux(tmp_path):
-    """Publishing flushes the new build with syncfs(2) (one call, not an fsync per file): on Linux the
-    call must be found and succeed, or every build falls back to the slower file-by-file fsync."""
-    from presskit.build.staging import _syncfs
-
-    (tmp_path / "file").write_bytes(b"x")
-    assert _syncfs(tmp_path) is True
-
-
-def test_the_fork_server_preloads_every_renderer_module():
-    """The workers' fork server is started before the renderers' registry is imported (warmstart), so
-    its list of modules is written out: it must name every renderer, or workers would import it per start."""
-    from presskit import renderers
-    from presskit.build import warmstart
-
-    assert set(renderers.modules()) <= set(warmstart.PRELOAD)
-    assert len(renderers.modules()) == len(renderers.REGISTRY) == 3
-    assert "presskit.build.workers" in warmstart.PRELOAD
-
-
-def test_a_worker_measures_its_resident_memory_to_decide_on_trimming():
-    """Workers give freed memory back to the system only above renderpool.TRIM_ABOVE resident bytes:
-    the measure must be this process's real resident size (VmRSS), or the decision would be blind."""
-    from presskit.build.workers import TRIM_ABOVE, _resident_bytes
-
-    status = Path("/proc/self/status").read_text()
-    vm_rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024
-    measured = _resident_bytes()
-    assert 0 < measured < TRIM_ABOVE * 20
-    assert abs(measured - vm_rss) < 8 * 2**20

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from conftest import make_project, run_presskit
-from readers import REPO
+from support.project import make_project, run_presskit
+from support.readers import REPO
 
 NODE_TOOLS = REPO / "node_modules"
 SLUGS = [

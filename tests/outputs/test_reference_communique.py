@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readers import docx_text, html_text, missing_in_order, pdf_text, read_feed, seed_sentences
+from support.readers import docx_text, html_text, missing_in_order, pdf_text, read_feed, seed_sentences
 
 SLUG = "2023-09-29-occitanie-japon"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from readers import REPO
+from support.readers import REPO
 
 FEEDVALIDATOR = REPO.parent / "shared" / "tools" / "feedvalidator"
 # What the validator says of correct feeds that presskit cannot avoid: two releases of one day (a

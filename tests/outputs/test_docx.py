@@ -14,8 +14,8 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-from conftest import GOOD_RELEASE, make_project, run_presskit
-from readers import REPO, docx_text, missing_in_order, pdf_pages, pdf_text
+from support.project import GOOD_RELEASE, make_project, run_presskit
+from support.readers import REPO, docx_text, missing_in_order, pdf_pages, pdf_text
 
 SLUGS = [
     "2023-09-29-occitanie-japon",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
+from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
 
 SLUGS = ["2024-01-15-one", "2024-01-16-two", "2024-01-17-three"]
 WITH_PHOTO = GOOD_RELEASE + "photos:\n  - file: photo.png\n    alt: A square\n    credit: Test\n"

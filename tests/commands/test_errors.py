@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOOD_RELEASE, run_presskit, tree_digest
+from support.project import GOOD_RELEASE, run_presskit, tree_digest
 
 BAD = "releases/2024-02-01-bad.yaml"
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GOOD_RELEASE, make_project, run_presskit
+from support.project import GOOD_RELEASE, make_project, run_presskit
 
 RELEASES = {
     "2024-01-15-one.yaml": GOOD_RELEASE.replace("A good release", "Release one"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readers import docx_text, html_text, pdf_text, read_feed
+from support.readers import docx_text, html_text, pdf_text, read_feed
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import GOOD_RELEASE, make_project, run_presskit
+from support.project import GOOD_RELEASE, make_project, run_presskit
 
 NOW = "2024-06-01T00:00:00+00:00"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import docx
 import feedparser
 import pypdf
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # tests/support/readers.py -> the repository
 # The reference communiqué as the press service published it (a copy of ../shared/seeds/, kept in the
 # repository so that the tests do not depend on where the clone lives).
 SEED = REPO / "tests" / "data" / "000_bed6a7fd4119041d.txt"
@@ -60,6 +62,25 @@ class _TextParser(HTMLParser):
     def handle_data(self, data):
         if not self.skip:
             self.parts.append(data)
+
+
+def everything_under(out: Path) -> str:
+    """Every byte under out/, decoded, plus the text a reader extracts from each PDF and DOCX."""
+    parts = []
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        parts.append(str(path.relative_to(out)))
+        data = path.read_bytes()
+        parts.append(data.decode("utf-8", errors="replace"))
+        parts.append(data.decode("utf-16-be", errors="replace"))
+        if path.suffix == ".pdf":
+            parts.append(pdf_text(path))
+        elif path.suffix == ".docx":
+            parts.append(docx_text(path))
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                parts += [archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()]
+    return "\n".join(parts)
 
 
 def html_text(markup: str) -> str:

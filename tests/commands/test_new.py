@@ -8,8 +8,8 @@ from pathlib import Path
 
 from presskit.sources.releases import FIELDS
 
-from conftest import MINIMAL_CONFIG, make_project, run_presskit
-from readers import pdf_text
+from support.project import MINIMAL_CONFIG, make_project, run_presskit
+from support.readers import pdf_text
 
 CONTACTS_CONFIG = (
     MINIMAL_CONFIG

@@ -1,11 +1,11 @@
-"""Helpers for the adversarial suite: run a build that must fail, and prove out/ did not move."""
+"""Helpers for the adversarial suite (tests/adversarial/): run a build that must fail, and prove out/ did not move."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from conftest import run_presskit, tree_digest
+from support.project import run_presskit, tree_digest
 
 BAD = "releases/2024-02-01-bad.yaml"
 HEAD = "title: T\ndate: 2024-02-01\nbody: Text.\ncontacts:\n  - name: A\n"

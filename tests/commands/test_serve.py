@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOOD_RELEASE, make_project, tree_digest
+from support.project import GOOD_RELEASE, make_project, tree_digest
 
 SLUG = "2024-01-15-good"
 WAIT = 120  # seconds: generous bounds for a busy machine; each wait ends as soon as its condition holds
