@@ -12,7 +12,9 @@ from presskit import config
 from presskit.diagnostics import Reporter
 from presskit.model import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+from support.readers import REPO
+
+ROOT = REPO
 DOC = ROOT / "docs" / "configuration.md"
 
 

@@ -7,7 +7,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "presskit"
+from support.readers import REPO
+
+PACKAGE = REPO / "src" / "presskit"
 MAX_LINES = 400
 # The only function-local imports: each one deliberate, and commented where it is made.
 LOCAL_IMPORTS = {

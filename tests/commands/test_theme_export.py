@@ -9,8 +9,8 @@ import pypdf
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from conftest import copy_sample_project, run_presskit, tree_digest
-from readers import REPO
+from support.project import copy_sample_project, run_presskit, tree_digest
+from support.readers import REPO
 
 NOW = "2026-01-01T00:00:00+00:00"
 THEME = REPO / "src" / "presskit" / "theme"
