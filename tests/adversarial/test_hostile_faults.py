@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from support.hostile import file_size_limit, mount_tmpfs
 from support.project import GOOD_RELEASE, error_lines, make_project, run_presskit, tree_digest
 
 SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of the body, with more words in it.")
@@ -70,27 +70,11 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
     assert _published(project) == [".presskit-store", published, "lock", f"manifest-{published}.json"], outcomes
 
 
-def _mount_tmpfs(folder: Path, size: str) -> bool:
-    if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
-        return False
-    return (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
-        ).returncode
-        == 0
-    )
-
-
-def _file_size_limit():
-    """The fallback where mounting is not allowed: no file may grow past 300 KB (writes fail with EFBIG)."""
-    resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, 300 * 1024))
-
-
 def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path: Path):
     project = make_project(tmp_path / "project", {"2024-01-15-good.yaml": GOOD_RELEASE})
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = _mount_tmpfs(disk, "600k")
+    mounted = mount_tmpfs(disk, "600k")
     try:
         assert run_presskit("build", "--out", str(disk / "out"), cwd=project).returncode == 0
         before = tree_digest(disk / "out")
@@ -107,7 +91,7 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
             capture_output=True,
             text=True,
             timeout=300,
-            preexec_fn=None if mounted else _file_size_limit,
+            preexec_fn=None if mounted else file_size_limit,
         )
         reason = "No space left on device" if mounted else "File too large"
         assert result.returncode == 1, result.stderr

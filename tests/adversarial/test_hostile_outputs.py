@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from support.hostile import file_size_limit, mount_tmpfs
 from support.project import GOOD_RELEASE, make_project, run_presskit, tree_digest
 
 NOW = "2024-02-01T00:00:00+00:00"
@@ -224,23 +225,6 @@ def test_an_empty_output_folder_that_fills_during_the_build_is_not_removed(proje
     assert (empty / "late.txt").read_text() == "arrived during the build\n"
 
 
-def _tmpfs(folder: Path, size: str) -> bool:
-    if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
-        return False
-    return (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
-        ).returncode
-        == 0
-    )
-
-
-def _file_size_limit():
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, 300 * 1024))
-
-
 def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_embargoed_copies_failed(
     project: Path, tmp_path: Path
 ):
@@ -250,7 +234,7 @@ def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_emb
     held = HELD + "photos:\n  - file: ../pictures/noise.png\n    alt: Noise\n    credit: Test Office\n"
     (project / "releases" / "2024-03-01-held.yaml").write_text(held)
     (project / "releases" / "2024-01-15-good.yaml").write_text(PHOTO.replace("First paragraph", "Edited paragraph"))
-    mounted = _tmpfs(disk, "600k")
+    mounted = mount_tmpfs(disk, "600k")
     try:
         command = [sys.executable, "-m", "presskit", "build", "--now", NOW, "--embargoed", str(disk / "private")]
         result = subprocess.run(
@@ -259,7 +243,7 @@ def test_the_message_tells_the_truth_when_the_newsroom_was_published_but_the_emb
             capture_output=True,
             text=True,
             timeout=300,
-            preexec_fn=None if mounted else _file_size_limit,
+            preexec_fn=None if mounted else file_size_limit,
         )
     finally:
         if mounted:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
 from pathlib import Path
 
 from support.project import run_presskit, tree_digest
@@ -35,3 +37,16 @@ def write(project: Path, data: bytes | str, name: str = BAD) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
+
+
+def mount_tmpfs(folder: Path, size: str) -> bool:
+    """Mount a small tmpfs on `folder` (as root, where allowed): a disk that fills up; False where it cannot."""
+    if os.geteuid() != 0 or os.environ.get("PRESSKIT_TEST_NO_MOUNT"):
+        return False
+    command = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]
+    return subprocess.run(command, capture_output=True).returncode == 0
+
+
+def file_size_limit() -> None:
+    """The fallback where mounting is not allowed: no file may grow past 300 KB (writes fail with EFBIG)."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, 300 * 1024))
