@@ -46,10 +46,11 @@ def positions(root: Node, lines: list[str]) -> Positions:
                         if isinstance(item, Mapping)
                     ]
     found["bidi"], found["text"] = [], []
-    for scalar in _scalars(root):
+    for name, scalar in yamlsource.text_values(root):
+        value = scalar.value
+        if not value:
+            continue
         found["http"].extend(_http_links(scalar, lines))
-    for name, scalar in _fields(root, ""):
-        value = scalar.value or ""
         found["bidi"].extend([*at, name, char] for at, char in _bidi_controls(scalar, lines))
         glyphs = "".join(c for c in dict.fromkeys(value) if textcheck.needs_glyph(c))
         if glyphs:
@@ -141,18 +142,6 @@ def _at(node: Node) -> list[int]:
     return [node.mark.line, node.mark.column]
 
 
-def _scalars(node: Node):
-    if isinstance(node, Scalar):
-        if node.value:
-            yield node
-    elif isinstance(node, Sequence):
-        for item in node.items:
-            yield from _scalars(item)
-    elif isinstance(node, Mapping):
-        for _key, value in node.items:
-            yield from _scalars(value)
-
-
 def _http_links(scalar: Scalar, lines: list[str]):
     """Each http:// address in a value, with the line and column where it is written."""
     line, column = scalar.mark.line, scalar.mark.column
@@ -165,19 +154,6 @@ def _http_links(scalar: Scalar, lines: list[str]):
                 yield [number, index + 1, url]
                 line, column = number, index + 1 + len(url)
                 break
-
-
-def _fields(node: Node, name: str):
-    """Every text value with the field it belongs to ('title', 'contacts.name', 'tags', 'photos.caption')."""
-    if isinstance(node, Scalar):
-        if node.value:
-            yield name, node
-    elif isinstance(node, Sequence):
-        for item in node.items:
-            yield from _fields(item, name)
-    elif isinstance(node, Mapping):
-        for key, value in node.items:
-            yield from _fields(value, f"{name}.{key.value}" if name else str(key.value))
 
 
 def _bidi_controls(scalar: Scalar, lines: list[str]):

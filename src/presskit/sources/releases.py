@@ -11,7 +11,7 @@ from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
 from presskit.sources import yamlreader as yamlsource
 from presskit.sources.fields import KINDS, FieldReader, ReleaseFile
-from presskit.sources.yamlreader import Mapping, Mark, Node, Scalar, Sequence
+from presskit.sources.yamlreader import Mapping, Mark, Node
 from presskit.text import language, locales
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # used with fullmatch: "$" would accept a final newline
@@ -250,7 +250,7 @@ class _Validator(FieldReader):
 
     def _placeholders(self, root: Mapping) -> None:
         """A release that is not a draft must not publish the text `presskit new` left to be replaced."""
-        for name, node in _scalars(root, ""):
+        for name, node in yamlsource.text_values(root):
             value = " ".join((node.value or "").split())
             for placeholder in PLACEHOLDERS:
                 if placeholder in value:
@@ -262,15 +262,3 @@ class _Validator(FieldReader):
                         "write the release, or keep 'draft: true' until it is ready",
                         "release.placeholder",
                     )
-
-
-def _scalars(node: Node, name: str):
-    """Every text value under a node, with its field's dotted name (contacts.role)."""
-    if isinstance(node, Scalar):
-        yield name, node
-    elif isinstance(node, Sequence):
-        for item in node.items:
-            yield from _scalars(item, name)
-    elif isinstance(node, Mapping):
-        for key, value in node.items:
-            yield from _scalars(value, f"{name}.{key.value}" if name else str(key.value))

@@ -62,6 +62,18 @@ class Mapping:
 Node = Scalar | Sequence | Mapping
 
 
+def text_values(node: Node, name: str = ""):
+    """Every text value under a node, with its field's dotted name ('title', 'contacts.name', 'photos.caption')."""
+    if isinstance(node, Scalar):
+        yield name, node
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from text_values(item, name)
+    elif isinstance(node, Mapping):
+        for key, value in node.items:
+            yield from text_values(value, f"{name}.{key.value}" if name else str(key.value))
+
+
 class SourceError(Exception):
     """A problem that stops reading a file; carries its position."""
 
