@@ -306,3 +306,67 @@ def theme_export(project: Path) -> None:
             err=True,
         )
         sys.exit(1)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--list", "lists", multiple=True, help="A press list: lists/NAME.csv (repeat for several).")
+@click.option("--now", type=_When(), help="The moment at which the embargo is judged (default: now).")
+@click.option(
+    "--dry-run", type=click.Path(file_okay=False, path_type=Path), help="Write .eml files here; send nothing."
+)
+@click.option("--correction", is_flag=True, help="Send the corrected release to those who got an earlier version.")
+@click.option("--yes", is_flag=True, help="Send without asking (required when not on a terminal).")
+@_project_option
+def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
+    """Send a release by e-mail, one message per journalist of the press lists, each exactly once."""
+    import os
+
+    from presskit.commands import send as sending
+    from presskit.diagnostics import Reporter
+
+    if not lists and not correction:
+        raise click.UsageError("give at least one press list with --list NAME")
+    reporter = Reporter(project.resolve())
+    options = sending.SendOptions(project, slug, tuple(lists), now, dry_run, correction, dict(os.environ))
+    try:
+        plan = sending.prepare(options, reporter)
+        _report(reporter)
+        if plan is None:
+            click.echo(f"presskit: {_plural(len(reporter.errors), 'error')}; nothing was sent.", err=True)
+            sys.exit(1)
+        if dry_run is not None:
+            written = sending.dry_run(plan, dry_run)
+            click.echo(f"presskit: {_plural(len(written), 'message')} written to {dry_run}; nothing was sent.")
+            return
+        click.echo(f"presskit: {len(plan.items)} to send, {plan.already} already sent, {plan.skipped} skipped.")
+        if not plan.items:
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                click.echo("presskit: not on a terminal: add --yes to send; nothing was sent.", err=True)
+                sys.exit(2)
+            state = "EMBARGOED" if plan.embargoed else "not embargoed"
+            question = f"Send '{plan.subject}' ({state}) to {len(plan.items)} recipients of {', '.join(lists)}?"
+            if not click.confirm(question):
+                sys.exit(1)
+        result = sending.deliver(plan)
+    except sending.SendError as exc:
+        click.echo(f"presskit: {exc}", err=True)
+        sys.exit(1)
+    for where, reply in result.failures:
+        click.echo(f"{where}: refused by the server: {reply}", err=True)
+    skipped = plan.skipped + plan.already
+    click.echo(f"presskit: sent {result.sent}, failed {len(result.failures)}, skipped {skipped}.")
+    sys.exit(1 if result.failures else 0)
+
+
+@main.command()
+@click.argument("slug", required=False)
+@_project_option
+def sends(slug, project: Path) -> None:
+    """The log of sends: per release and version, how many were sent, failed or pending, and the failures."""
+    from presskit.commands.send import log
+
+    for line in log(project, slug):
+        click.echo(line)

@@ -156,6 +156,13 @@ def _about_language(setting: Setting, value: dict[str, str], reading: Reading) -
     return {reading.values.get("lang", "en"): value.pop("")} if "" in value else value
 
 
+def _table(setting: Setting, value: Any, reading: Reading) -> dict[str, Any]:
+    """Read as a whole by the module that uses it (presskit.mail.settings for the mail table)."""
+    if isinstance(value, dict):
+        return dict(value)
+    raise Invalid(f"'{setting.name}' must be a table ([tool.presskit.{setting.name}])")
+
+
 def _raw(setting: Setting, value: Any, reading: Reading) -> Any:
     return value
 
@@ -179,6 +186,7 @@ KINDS = {
     "logo": Kind(_logo),
     "about": Kind(_about, _about_language),
     "contacts": Kind(_raw, _contacts_table),
+    "table": Kind(_table),
 }
 SETTINGS = tuple(Setting.of(declared) for declared in dataclasses.fields(Config) if declared.metadata)
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -157,6 +157,12 @@ class Config:
     templates_dir: str = setting(
         "folder", "templates", "folder of the theme overrides (templates, CSS, `reference.docx`), inside the project"
     )
+    lists_dir: str = setting(
+        "folder", "lists", "folder of the press lists (`<name>.csv`) that `presskit send` reads, inside the project"
+    )
+    mail: dict[str, Any] = setting(
+        "table", {}, "the `[tool.presskit.mail]` table: how `presskit send` sends (see [sending](sending.md))"
+    )
 
     def about_for(self, lang: str) -> str:
         """The boilerplate in a language, falling back to the default language, then to any."""
