@@ -368,5 +368,8 @@ def sends(slug, project: Path) -> None:
     """The log of sends: per release and version, how many were sent, failed or pending, and the failures."""
     from presskit.commands.send import log
 
-    for line in log(project, slug):
+    lines = log(project, slug)
+    for line in lines:
         click.echo(line)
+    if not lines:
+        click.echo(f"presskit: nothing has been sent{f' of {slug}' if slug else ''} yet.")
