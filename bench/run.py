@@ -276,7 +276,8 @@ def seed_build(project: Path) -> None:
     for real, and every other release's files are hard links to the rendered one of the same sample,
     recorded in the manifest under the release's own fingerprint, as presskit records a release it rendered."""
     sys.path.insert(0, str(REPO / "src"))
-    from presskit.build.pipeline import _release_fingerprint, _site_fingerprint, load_project, release_views
+    from presskit.build.pipeline import load_project, release_views
+    from presskit.build.plan import release_fingerprint, site_fingerprint
     from presskit.diagnostics import Reporter
 
     releases = project / "releases"
@@ -295,7 +296,7 @@ def seed_build(project: Path) -> None:
     folder = Path(os.path.realpath(project / "out"))
     data = json.loads((store / f"manifest-{folder.name}.json").read_text())
     models = [sources[i].release.slug for i in range(kinds)]
-    site = _site_fingerprint(config, tuple(sorted({s.release.lang for s in sources})))
+    site = site_fingerprint(config, tuple(sorted({s.release.lang for s in sources})))
     views = {view.slug: view for view in release_views([s.release for s in sources], config)}
     for number, source in enumerate(sources):
         slug = source.release.slug
@@ -310,7 +311,7 @@ def seed_build(project: Path) -> None:
             os.link(folder / model / name, target / new)
             names.append(new)
         data["releases"][slug] = {
-            "fingerprint": _release_fingerprint(source, views[slug], site),
+            "fingerprint": release_fingerprint(source, views[slug], site),
             "files": sorted(names),
         }
     data.pop("site", None)  # the newsroom files recorded are those of the few releases rendered
