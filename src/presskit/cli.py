@@ -322,6 +322,7 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
     """Send a release by e-mail, one message per journalist of the press lists, each exactly once."""
     import os
 
+    from presskit.build import progress
     from presskit.commands import send as sending
     from presskit.diagnostics import Reporter
 
@@ -350,7 +351,14 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
             question = f"Send '{plan.subject}' ({state}) to {len(plan.items)} recipients of {', '.join(lists)}?"
             if not click.confirm(question):
                 sys.exit(1)
-        result = sending.deliver(plan)
+        display = progress.for_terminal(False, False, words=progress.SEND)
+        display.start(len(plan.items), plan.already)
+        try:
+            result = sending.deliver(
+                plan, lambda item, outcome: display.rendered(item.recipient.email, outcome.accepted)
+            )
+        finally:
+            display.finish()
     except sending.SendError as exc:
         click.echo(f"presskit: {exc}", err=True)
         sys.exit(1)

@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 import dkim
 import pypdf
 
+from presskit.build import progress
+
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
 from support.smtpserver import PASSWORD, Handler, Server, dkim_keys
 
@@ -93,7 +95,7 @@ def test_one_message_per_recipient_over_starttls_with_the_published_pdf_and_dkim
         assert PASSWORD not in output.stdout + output.stderr
 
 
-def test_550_fails_451_is_retried_the_others_are_sent_once(tmp_path):
+def test_550_fails_451_is_retried_the_others_are_sent_once_with_a_line_each_off_a_terminal(tmp_path):
     handler = Handler(refuse={"j1@example.net"}, once={"j2@example.net"})
     with Server(tmp_path, handler) as server:
         root = project(tmp_path, server)
@@ -102,7 +104,14 @@ def test_550_fails_451_is_retried_the_others_are_sent_once(tmp_path):
     assert done.returncode == 1
     assert got == ["j0@example.net", "j2@example.net", "j3@example.net"]
     assert "sent 3, failed 1, skipped 1" in done.stdout
-    assert "lists/press.csv:3: refused by the server: 550 5.1.1 user unknown" in done.stderr
+    assert [line for line in done.stderr.splitlines() if ": warning: " not in line] == [
+        "presskit: sending 4 messages (0 already sent)",
+        "[1/4] sent j0@example.net",
+        "[2/4] failed j1@example.net",
+        "[3/4] sent j2@example.net",
+        "[4/4] sent j3@example.net",
+        "lists/press.csv:3: refused by the server: 550 5.1.1 user unknown",
+    ]
 
 
 def test_embargo_before_and_after_lift(tmp_path):
@@ -191,3 +200,20 @@ def test_yes_is_required_off_a_terminal(tmp_path):
         done = run_presskit("send", SLUG, "--list", "press", cwd=root, env=server.env())
         assert server.handler.count() == 0
     assert done.returncode == 2 and "--yes" in done.stderr
+
+
+def test_a_terminal_gets_a_rich_bar_of_the_messages_with_the_failures_above_it():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    display = progress.for_terminal(False, False, stream, progress.SEND)
+    assert isinstance(display, progress.Bar)
+    display.start(2, 3)
+    display.rendered("a@example.net", True)
+    display.rendered("b@example.net", False)
+    display.finish()
+    shown = stream.getvalue()
+    assert "Sending" in shown and "2/2" in shown and "(3 already sent)" in shown
+    assert "failed b@example.net" in shown and "a@example.net" not in shown

@@ -1,9 +1,26 @@
-"""How a build shows its progress: a rich progress bar on a terminal, plain lines elsewhere, or nothing."""
+"""How a build or a send shows its progress: a rich progress bar on a terminal, plain lines elsewhere, or nothing."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import TextIO
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the display calls the work, its items, an item done or failed, and the items there was no need to do."""
+
+    title: str
+    noun: str
+    verb: str
+    done: str
+    failed: str
+    reused: str
+
+
+BUILD = Words("Rendering", "release", "rendering", "rendered", "failed", "unchanged")
+SEND = Words("Sending", "message", "sending", "sent", "failed", "already sent")
 
 
 class Silent:
@@ -25,9 +42,10 @@ class Silent:
 class Lines(Silent):
     """One plain line per rendered release (logs, CI, pipes); --verbose adds the reused ones."""
 
-    def __init__(self, stream: TextIO, verbose: bool = False):
+    def __init__(self, stream: TextIO, verbose: bool = False, words: Words = BUILD):
         self.stream = stream
         self.verbose = verbose
+        self.words = words
         self.total = 0
         self.count = 0
 
@@ -38,25 +56,27 @@ class Lines(Silent):
     def start(self, total: int, reused: int) -> None:
         self.total = total
         if total or self.verbose:
-            self._line(f"presskit: rendering {total} release{'s' if total != 1 else ''} ({reused} unchanged)")
+            w = self.words
+            self._line(f"presskit: {w.verb} {total} {w.noun}{'s' if total != 1 else ''} ({reused} {w.reused})")
 
     def reused(self, slug: str) -> None:
         if self.verbose:
-            self._line(f"unchanged {slug}")
+            self._line(f"{self.words.reused} {slug}")
 
     def rendered(self, slug: str, ok: bool) -> None:
         self.count += 1
-        self._line(f"[{self.count}/{self.total}] {'rendered' if ok else 'failed'} {slug}")
+        self._line(f"[{self.count}/{self.total}] {self.words.done if ok else self.words.failed} {slug}")
 
 
 class Bar(Silent):
     """A rich progress bar on a terminal; --verbose also prints each release above it."""
 
-    def __init__(self, stream: TextIO, verbose: bool = False):
+    def __init__(self, stream: TextIO, verbose: bool = False, words: Words = BUILD):
         from rich.console import Console
 
         self.console = Console(file=stream)
         self.verbose = verbose
+        self.words = words
         self.bar = None
         self.task = None
 
@@ -73,10 +93,10 @@ class Bar(Silent):
         )
 
         self.bar = Progress(
-            TextColumn("Rendering"),
+            TextColumn(self.words.title),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("({task.fields[reused]} unchanged)"),
+            TextColumn("({task.fields[reused]} " + self.words.reused + ")"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=self.console,
@@ -88,11 +108,11 @@ class Bar(Silent):
 
     def reused(self, slug: str) -> None:
         if self.verbose:
-            self.console.print(f"unchanged {slug}", highlight=False)
+            self.console.print(f"{self.words.reused} {slug}", highlight=False)
 
     def rendered(self, slug: str, ok: bool) -> None:
         if self.verbose or not ok:
-            self.console.print(f"{'rendered' if ok else 'failed'} {slug}", highlight=False)
+            self.console.print(f"{self.words.done if ok else self.words.failed} {slug}", highlight=False)
         if self.bar is not None:
             self.bar.advance(self.task)
             self.bar.refresh()
@@ -103,11 +123,11 @@ class Bar(Silent):
             self.bar = None
 
 
-def for_terminal(quiet: bool, verbose: bool, stream: TextIO | None = None) -> Silent:
-    """The right display for where the output goes."""
+def for_terminal(quiet: bool, verbose: bool, stream: TextIO | None = None, words: Words = BUILD) -> Silent:
+    """The right display for where the output goes; `words` say what it shows the progress of."""
     stream = stream or sys.stderr
     if quiet:
         return Silent()
     if stream.isatty():
-        return Bar(stream, verbose)
-    return Lines(stream, verbose)
+        return Bar(stream, verbose, words)
+    return Lines(stream, verbose, words)
