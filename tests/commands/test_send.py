@@ -217,3 +217,43 @@ def test_a_terminal_gets_a_rich_bar_of_the_messages_with_the_failures_above_it()
     shown = stream.getvalue()
     assert "Sending" in shown and "2/2" in shown and "(3 already sent)" in shown
     assert "failed b@example.net" in shown and "a@example.net" not in shown
+
+
+FRENCH = """\
+title: Un bon communiqué
+date: 2024-01-15
+lang: fr
+translation_of: 2024-01-15-good
+location: Paris
+body: |
+  Premier paragraphe du texte.
+contacts:
+  - name: Ann Example
+    email: ann@example.org
+"""
+
+
+def test_a_recipient_gets_the_translation_in_their_language_others_the_original(tmp_path):
+    releases = {f"{SLUG}.yaml": GOOD_RELEASE, "2024-01-15-bon.yaml": FRENCH}
+    with Server(tmp_path) as server:
+        root = project(tmp_path, server, releases=releases)
+        (root / "lists" / "press.csv").write_text(
+            "email,name,lang\nfr@example.net,A,fr\nfr-ca@example.net,B,FR\nde@example.net,C,de\nnone@example.net,D,\n",
+            encoding="utf-8",
+        )
+        done = send(root, server, SLUG, "--list", "press")
+        assert done.returncode == 0, done.stderr
+        got = {rcpt: msg for rcpt, msg, _ in server.handler.messages()}
+    assert sorted(got) == ["de@example.net", "fr-ca@example.net", "fr@example.net", "none@example.net"]
+    pdfs = {slug: (root / "out" / slug / f"{slug}.pdf").read_bytes() for slug in (SLUG, "2024-01-15-bon")}
+    for rcpt, msg in got.items():
+        french = rcpt.startswith("fr")
+        assert msg["Subject"] == ("Un bon communiqué" if french else "A good release")
+        assert msg["Content-Language"] == ("fr" if french else "en")
+        text = msg.get_body(("plain",)).get_content()
+        assert ("Premier paragraphe du texte." in text) is french
+        assert ("First paragraph of the body." in text) is not french
+        [attachment] = list(msg.iter_attachments())
+        slug = "2024-01-15-bon" if french else SLUG
+        assert attachment.get_filename() == f"{slug}.pdf"
+        assert attachment.get_content() == pdfs[slug]

@@ -137,7 +137,6 @@ def message(
         msg["List-Unsubscribe"] = f"<{settings.unsubscribe}>"
         if settings.unsubscribe.startswith("https://"):
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["Content-Language"] = view.release.lang
     notices = list(view.notices) if embargoed else [n for n in view.notices if n]
     if embargoed and view.release.embargo is not None and not view.embargo_copy:
         notices.insert(0, view.label("embargo_notice", datetime=view.embargo_text))
@@ -157,6 +156,7 @@ def message(
     msg.add_alternative(html, subtype="html")
     if pdf:
         msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=view.pdf_name)
+    msg["Content-Language"] = view.release.lang  # last: set_content and make_mixed drop or move Content-* headers
     return msg
 
 
