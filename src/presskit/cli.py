@@ -151,6 +151,19 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
             )
 
 
+def _configuration(project: Path):
+    """The project's configuration and its reporter; on a configuration error, report it and exit 1."""
+    from presskit import config as project_config
+    from presskit.diagnostics import Reporter
+
+    reporter = Reporter(project.resolve())
+    config = project_config.load(project.resolve(), reporter)
+    if reporter.errors:
+        _report(reporter)
+        sys.exit(1)
+    return config, reporter
+
+
 def _waiting(pid: int | None) -> None:
     who = f" (pid {pid})" if pid else ""
     click.echo(f"presskit: waiting for another build of this project{who}...", err=True)
@@ -216,7 +229,6 @@ def new(headline: str, lang: str | None, date, project: Path) -> None:
     """Start a release: writes releases/<date>-<slug>.yaml with every field, ready to fill in."""
     from presskit import config as project_config
     from presskit.commands import new as newrelease
-    from presskit.diagnostics import Reporter
     from presskit.sources.releases import LANG
     from presskit.sources.yamlreader import SourceError, decode
 
@@ -228,11 +240,7 @@ def new(headline: str, lang: str | None, date, project: Path) -> None:
         raise click.BadParameter("the headline is empty", param_hint="HEADLINE")
     if lang is not None and not LANG.match(lang):
         raise click.BadParameter(f"'{lang}' is not a language tag such as fr, en or pt-BR", param_hint="--lang")
-    reporter = Reporter(project.resolve())
-    config = project_config.load(project.resolve(), reporter)
-    if reporter.errors:
-        _report(reporter)
-        sys.exit(1)
+    config, reporter = _configuration(project)
     date = date or dt.datetime.now(project_config.timezone(config)).date()
     try:
         path = newrelease.create(config, headline, date, lang or config.lang)
@@ -279,15 +287,9 @@ def theme_export(project: Path) -> None:
     """Copy the built-in theme into templates/ to edit it: templates, CSS and the Word reference document.
 
     A file already in the templates folder is never overwritten: it is listed, and the command exits 1."""
-    from presskit import config as project_config
     from presskit.commands import theme as builtin_theme
-    from presskit.diagnostics import Reporter
 
-    reporter = Reporter(project.resolve())
-    config = project_config.load(project.resolve(), reporter)
-    if reporter.errors:
-        _report(reporter)
-        sys.exit(1)
+    config, reporter = _configuration(project)
     try:
         result = builtin_theme.export(config)
     except builtin_theme.ThemeFolderError as exc:
