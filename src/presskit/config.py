@@ -105,6 +105,10 @@ def _url(setting: Setting, value: str, reading: Reading) -> str:
         urls.check(value)
     except urls.UrlError as exc:  # reported, and the value kept: the error alone refuses the build
         reading.error(setting.name, f"{setting.name}: {exc}", "config.url")
+    if setting.options.get("page"):  # the address of one page, kept as written; a web page, not mail or phone
+        if not value.lower().startswith(("https://", "http://")):
+            reading.error(setting.name, f"{setting.name}: use an http:// or https:// address", "config.url")
+        return value
     return value if value.endswith("/") else value + "/"
 
 

@@ -19,7 +19,7 @@ from presskit.site import templates
 from presskit.site.view import ReleaseView
 from presskit.sources.load import Source, project_fingerprint
 
-RENDERING_LIBRARIES = ("weasyprint", "pydyf", "python-docx", "jinja2", "markdown-it-py", "babel", "pillow")
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "python-docx", "jinja2", "markdown-it-py", "babel", "pillow", "pyexiv2")
 
 
 @dataclass
