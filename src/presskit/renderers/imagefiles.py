@@ -9,6 +9,7 @@ publishes only what a release asks for. The EXIF orientation is written back sep
 
 from __future__ import annotations
 
+import re
 import struct
 
 
@@ -29,6 +30,8 @@ _GIF_KEPT_APPLICATIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
 _GIF_XMP_APPLICATION = b"XMP DataXMP"
 # XMP part 3: after the raw packet, this "magic trailer" makes a GIF reader see sub-blocks that end the block.
 _GIF_XMP_TRAILER = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"
+# In a JPEG's image data, a marker: 0xFF then anything but a stuffed 0x00, a restart marker or another 0xFF (fill).
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
 def essentials(data: bytes, media_type: str) -> bytes:
@@ -98,13 +101,12 @@ def _jpeg_segments(data: bytes) -> list[tuple[int, int, int]]:
 def _scan_end(data: bytes, position: int) -> int:
     """Where the image ends: just after the end marker (EOI) that follows the scan starting at `position`."""
     while True:
-        position = data.index(b"\xff", position)
-        marker = data[position + 1]
-        if marker == 0xD9:
+        found = _JPEG_MARKER.search(data, position)
+        if found is None:
+            raise DamagedImage("a JPEG has no end marker")
+        position = found.start()
+        if data[position + 1] == 0xD9:
             return position + 2
-        if marker in (0x00, 0xFF) or 0xD0 <= marker <= 0xD7:  # stuffed byte, fill byte, restart marker
-            position += 1
-            continue
         # A segment between scans (a progressive JPEG's Huffman tables, its next SOS ...): skipped whole.
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         position += 2 + length

@@ -84,21 +84,22 @@ def publish(photo: Photo, credits: Credits, target: Path) -> None:
         if photo.media_type == "image/gif":
             data = imagefiles.gif_with_xmp(data, _packet(credits))
         else:
-            data = _with_metadata(data, credits, photo.orientation, iptc=photo.media_type != "image/webp")
+            data = _with_metadata(data, credits, photo.orientation, webp=photo.media_type == "image/webp")
     except (imagefiles.DamagedImage, RuntimeError, ValueError) as exc:  # exiv2 reports its errors as RuntimeError
         raise CreditsError(f"photo '{photo.filename}': its credits cannot be written ({exc})") from None
     target.write_bytes(data)
 
 
-def _with_metadata(data: bytes, credits: Credits, orientation: int, iptc: bool) -> bytes:
+def _with_metadata(data: bytes, credits: Credits, orientation: int, webp: bool) -> bytes:
+    """The file with the credits written by exiv2 (each call below rewrites the file in memory: as few as can be)."""
     image = _exiv2().ImageData(data)
     try:
-        image.clear_exif()
-        image.clear_iptc()
-        image.clear_xmp()
+        if webp:  # the only format whose EXIF and XMP imagefiles leaves to exiv2 (it has no IPTC-IIM)
+            image.clear_exif()
+            image.clear_xmp()
         if orientation != 1:
             image.modify_exif({"Exif.Image.Orientation": str(orientation)})
-        if iptc:
+        if not webp:
             image.modify_iptc(credits.iptc())
         image.modify_xmp(credits.xmp())
         return image.get_bytes()
