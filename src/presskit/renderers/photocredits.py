@@ -87,7 +87,10 @@ def publish(photo: Photo, credits: Credits, target: Path) -> None:
             data = _with_metadata(data, credits, photo.orientation, webp=photo.media_type == "image/webp")
     except (imagefiles.DamagedImage, RuntimeError, ValueError) as exc:  # exiv2 reports its errors as RuntimeError
         raise CreditsError(f"photo '{photo.filename}': its credits cannot be written ({exc})") from None
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a full disk: the build stops and names the file (a failed write() does not)
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
 def _with_metadata(data: bytes, credits: Credits, orientation: int, webp: bool) -> bytes:
