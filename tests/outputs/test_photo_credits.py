@@ -249,6 +249,7 @@ def test_jpeg_and_png_carry_them_in_iptc_iim_too_in_utf8(built):
     for path, (fields, headline, _source) in photos.items():
         tags = read[path]
         assert tags["IPTC:CodedCharacterSet"] == "UTF8", path
+        assert tags["IPTC:EnvelopeRecordVersion"] == tags["IPTC:ApplicationRecordVersion"] == 4, path
         assert tags.get("IPTC:Caption-Abstract") == fields.get("caption"), path
         assert tags.get("IPTC:Credit") == fields["credit"], path
         assert tags.get("IPTC:By-line") == fields.get("creator"), path

@@ -53,7 +53,9 @@ class Credits:
     def iptc(self) -> dict:
         """The IPTC-IIM datasets, by exiv2's key."""
         datasets = {
+            "Iptc.Envelope.ModelVersion": "4",  # the record versions IIM 4 requires
             "Iptc.Envelope.CharacterSet": _UTF8,
+            "Iptc.Application2.RecordVersion": "4",
             "Iptc.Application2.Headline": self.headline,
             "Iptc.Application2.Caption": self.caption,
             "Iptc.Application2.Credit": self.credit,
