@@ -114,6 +114,27 @@ def test_550_fails_451_is_retried_the_others_are_sent_once_with_a_line_each_off_
     ]
 
 
+def test_a_recipient_refused_for_good_is_tried_again_only_with_retry_failed_and_quiet_prints_one_line(tmp_path):
+    handler = Handler(refuse={"j1@example.net"})
+    with Server(tmp_path, handler) as server:
+        root = project(tmp_path, server)
+        first = send(root, server, SLUG, "--list", "press", "--quiet")
+        assert first.returncode == 1
+        assert first.stdout == "presskit: sent 3, failed 1, skipped 1.\n"
+        assert first.stderr == "lists/press.csv:3: refused by the server: 550 5.1.1 user unknown\n"
+        again = send(root, server, SLUG, "--list", "press")
+        assert again.returncode == 0, again.stderr
+        assert again.stdout == (
+            "presskit: 0 to send, 3 already sent, 1 refused before (--retry-failed to try them again), 1 skipped.\n"
+        )
+        handler.refuse.clear()  # the journalist's mailbox was fixed
+        retried = send(root, server, SLUG, "--list", "press", "--retry-failed", "--quiet")
+        got = sorted(r for r, _, _ in server.handler.messages())
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout == "presskit: sent 1, failed 0, skipped 4.\n"
+    assert got == ["j0@example.net", "j1@example.net", "j2@example.net", "j3@example.net"]
+
+
 def test_embargo_before_and_after_lift(tmp_path):
     with Server(tmp_path) as server:
         root = project(tmp_path, server, releases={"2030-01-15-secret.yaml": EMBARGOED})
