@@ -74,6 +74,11 @@ def test_one_message_per_recipient_over_starttls_with_the_published_pdf_and_dkim
         parser = HTMLParser()
         parser.feed(html)
         assert "<h1" in html and "First paragraph of the body." in html and "<script" not in html
+        assert text.replace("\r\n", "\n").endswith(  # the sample project writes in English
+            "\n-- \nYou receive this release as a journalist on the press list of "
+            "Test Office.\nUnsubscribe: https://news.example.org/unsubscribe\n"
+        )
+        assert '<a href="https://news.example.org/unsubscribe">Unsubscribe</a>' in html
         [attachment] = list(msg.iter_attachments())
         assert attachment.get_filename() == f"{SLUG}.pdf"
         assert attachment.get_content() == pdf
