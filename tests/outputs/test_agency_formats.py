@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from support.project import copy_sample_project, run_presskit
+from support.project import GOOD_RELEASE, copy_sample_project, make_project, run_presskit
 from support.readers import REPO, read_feed
 
 STANDARDS = REPO.parent / "shared" / "standards"
@@ -355,3 +355,20 @@ def test_after_the_lift_the_public_files_carry_no_embargo(embargo_build: Path, t
     private = _ninjs(embargo_build / "private", EMBARGOED)
     assert "embargoed" not in item and item["uri"] == private["uri"]
     assert _newsml(project / "out", EMBARGOED).find("g2:itemMeta/g2:embargoed", G2) is None
+
+
+def test_a_retitled_translation_renders_the_other_language_again(tmp_path: Path):
+    """The agency files name each translation's headline: the other language's files must follow an edit."""
+    original = GOOD_RELEASE.replace("A good release", "Original headline")
+    translation = "translation_of: 2024-01-15-good\nlang: fr\n" + GOOD_RELEASE.replace("A good release", "Titre")
+    project = make_project(tmp_path, {"2024-01-15-good.yaml": original, "2024-01-15-good-fr.yaml": translation})
+    assert run_presskit("build", cwd=project).returncode == 0
+    headlines = [a["headlines"] for a in _ninjs(project / "out", "2024-01-15-good")["associations"]]
+    assert headlines == [[{"role": "main", "value": "Titre"}]]
+    edited = translation.replace("Titre", "Nouveau titre")
+    (project / "releases" / "2024-01-15-good-fr.yaml").write_text(edited, encoding="utf-8")
+    result = run_presskit("build", "-v", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "] rendered 2024-01-15-good\n" in result.stderr  # the English release, not only the edited French one
+    headlines = [a["headlines"] for a in _ninjs(project / "out", "2024-01-15-good")["associations"]]
+    assert headlines == [[{"role": "main", "value": "Nouveau titre"}]]
