@@ -45,8 +45,13 @@ class Rendition:
 
 def guid(release: Release, config: Config) -> str:
     """`urn:newsml:<host>:<yyyymmdd>:<slug>`: the same for every version of the release (RFC 3085's form)."""
-    host = urlsplit(urls.absolute(config.base_url, "")).hostname or "localhost"
+    host = urlsplit(site_uri(config)).hostname or "localhost"
     return f"urn:newsml:{host}:{release.date.strftime('%Y%m%d')}:{release.slug}"
+
+
+def site_uri(config: Config) -> str:
+    """The newsroom's address, as a URI (an internationalized host in IDNA): the provider's identifier."""
+    return urls.absolute(config.base_url, "")
 
 
 def version(release: Release) -> int:

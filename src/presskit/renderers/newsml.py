@@ -56,7 +56,7 @@ def news_item(view: ReleaseView, folder: Path, context: RenderContext) -> etree.
 
     meta = _add(root, "itemMeta")
     _add(meta, "itemClass", qcode="ninat:text")
-    _add(_add(meta, "provider", uri=view.config.base_url), "name", organization)
+    _add(_add(meta, "provider", uri=agency.site_uri(view.config)), "name", organization)
     _add(meta, "versionCreated", agency.timestamp(view.last_change))
     _add(meta, "firstCreated", agency.timestamp(view.published))
     if view.embargo_copy and release.embargo is not None:
@@ -87,7 +87,7 @@ def news_item(view: ReleaseView, folder: Path, context: RenderContext) -> etree.
         _add(content, "contentModified", agency.timestamp(release.updated))
     if release.location:
         _add(_add(content, "located"), "name", release.location)
-    _add(_add(content, "infoSource", uri=view.config.base_url), "name", organization)
+    _add(_add(content, "infoSource", uri=agency.site_uri(view.config)), "name", organization)
     _add(content, "language", tag=release.lang)
     for tag in release.tags:
         _add(_add(content, "subject", uri=agency.tag_uri(view, tag)), "name", tag)

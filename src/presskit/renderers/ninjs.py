@@ -71,7 +71,7 @@ def item(view: ReleaseView, folder: Path, context: RenderContext) -> dict:
         {
             "name": organization,
             "role": "originator",
-            "uri": view.config.base_url,
+            "uri": agency.site_uri(view.config),
             **({"contactinfo": contacts} if (contacts := _contact_info(release.contacts)) else {}),
         }
     ]
