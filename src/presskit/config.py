@@ -115,8 +115,11 @@ def _hub(setting: Setting, value: str, reading: Reading) -> str:
         checked = urls.check(value)
     except urls.UrlError as exc:
         raise Invalid(f"{setting.name}: {exc}", "config.url") from None
-    if urlsplit(checked).scheme.lower() not in ("http", "https"):
+    parts = urlsplit(checked)
+    if parts.scheme.lower() not in ("http", "https"):
         raise Invalid(f"{setting.name}: '{value}' is not an http or https address", "config.url")
+    if "@" in parts.netloc:  # a password has no place in pyproject.toml, nor in every feed
+        raise Invalid(f"{setting.name}: the address must not hold a user name or password", "config.url")
     return checked
 
 
