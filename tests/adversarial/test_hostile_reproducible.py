@@ -109,8 +109,10 @@ def test_verify_reports_every_file_that_differs_and_changes_nothing(project_copy
         "out/2024-01-15-good/index.html:1:1",
         "out/atom.xml:1:1",
         "out/en/atom.xml:1:1",
+        "out/en/feed.json:1:1",
         "out/en/feed.xml:1:1",
         "out/en/index.html:1:1",
+        "out/feed.json:1:1",
         "out/feed.xml:1:1",
         "out/index.html:1:1",
     ]
