@@ -149,7 +149,7 @@ def write(
             if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
-        files.write(channel.folder + sections.JSON, jsonfeed.document(channel, items, context, locate))
+    jsonfeed.write(feeds, items, files, context, locate)
     return {slug: item.full_text for slug, item in items.items()}
 
 

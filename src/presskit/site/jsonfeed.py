@@ -1,18 +1,18 @@
 """JSON Feed 1.1 (jsonfeed.org/version/1.1): each section's `feed.json`, with the same items as its RSS and Atom feeds.
 
 site/feed.py computes each channel and item once and hands them here; nothing comes from the clock and the
-keys keep a fixed order, so building twice gives byte-identical files.
+keys keep a fixed order (compact JSON: `json` encodes it in C), so building twice gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from presskit.site import sections
-from presskit.site.context import RenderContext
+from presskit.site.context import RenderContext, SiteFiles
 from presskit.text import urls
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -20,11 +20,33 @@ PRESS_KIT_SUFFIX = "-press-kit.zip"  # out/<slug>/<slug>-press-kit.zip, when the
 PRESS_KIT_TYPE = "application/zip"
 
 
-def document(channel: Any, items: Mapping[str, Any], context: RenderContext, locate: Callable[[str], Path]) -> bytes:
-    """The JSON Feed of one channel (a feed.Channel), its items (feed.Item by slug) in the channel's order.
+def write(
+    channels: Iterable[Any],
+    items: Mapping[str, Any],
+    files: SiteFiles,
+    context: RenderContext,
+    locate: Callable[[str], Path],
+) -> None:
+    """Write the JSON Feed of each channel (a feed.Channel) with its items (feed.Item by slug), in its order.
 
-    `locate` tells where a release's file of this build is: an attachment's size is its file's.
+    `locate` tells where a release's file of this build is: an attachment's size is its file's. A release
+    in several feeds is encoded once.
     """
+    encoded: dict[str, str] = {}
+    for channel in channels:
+        for view in channel.views:
+            if view.slug not in encoded:
+                encoded[view.slug] = _dumps(_item(items[view.slug], context.site.organization, locate))
+        head = _dumps(_channel(channel, context))  # {"version":...,"language":...}: the items go last
+        body = ",".join(encoded[view.slug] for view in channel.views)
+        files.write(channel.folder + sections.JSON, f'{head[:-1]},"items":[{body}]}}\n')
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _channel(channel: Any, context: RenderContext) -> dict[str, Any]:
     config, site = context.config, context.site
     feed: dict[str, Any] = {
         "version": VERSION,
@@ -41,8 +63,7 @@ def document(channel: Any, items: Mapping[str, Any], context: RenderContext, loc
     feed["language"] = channel.lang
     if config.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": urls.uri(config.websub_hub)}]
-    feed["items"] = [_item(items[view.slug], site.organization, locate) for view in channel.views]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return feed
 
 
 def _item(item: Any, organization: str, locate: Callable[[str], Path]) -> dict[str, Any]:
