@@ -37,6 +37,10 @@ def _with_photos(*names: str) -> str:
     return GOOD_RELEASE + "photos:\n" + items
 
 
+# What presskit writes beside the page in a release's folder (the agency files included).
+DOCUMENTS = (f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.ninjs.json", f"{SLUG}.newsml.xml")
+
+
 def _published(out: Path) -> set[str]:
     return {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
 
@@ -51,7 +55,7 @@ def test_a_photo_named_html_is_published_under_its_image_name(tmp_path: Path):
     project = make_project(tmp_path, {f"{SLUG}.yaml": _with_photos("photo.html")})
     (project / "releases" / "photo.html").write_bytes(_gif_with_script())
     out = _build(project)
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", "photo-1.gif"}
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", *DOCUMENTS, "photo-1.gif"}
     assert (out / SLUG / "photo-1.gif").read_bytes() == (project / "releases" / "photo.html").read_bytes()
     page = lxml_html.fromstring((out / SLUG / "index.html").read_bytes())
     assert page.xpath("//figure//img/@src") == ["photo-1.gif"]
@@ -78,7 +82,7 @@ def test_photos_named_like_the_page_and_the_pdf_overwrite_nothing(tmp_path: Path
         f"{SLUG}-3.gif": f"{SLUG}.docx",
         "feed-4.webp": "feed.xml",
     }
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", *published}
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", *DOCUMENTS, *published}
     for name, source in published.items():
         assert (out / SLUG / name).read_bytes() == sources[source], name
     assert (out / SLUG / "index.html").read_bytes().startswith(b"<!DOCTYPE html>")
@@ -125,8 +129,7 @@ def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extensio
             "sitemap.xml",
             "robots.txt",
             f"{SLUG}/index.html",
-            f"{SLUG}/{SLUG}.pdf",
-            f"{SLUG}/{SLUG}.docx",
+            *(f"{SLUG}/{name}" for name in DOCUMENTS),
         } | {name for name in _published(out) if name.startswith(("en/", "tags/"))}, sorted(_published(out))
         assert (out / expected).read_bytes() == data
         home = lxml_html.fromstring((out / "index.html").read_bytes())

@@ -14,6 +14,8 @@ PRELOAD = [
     "presskit.build.workers",
     "presskit.renderers.pdf",
     "presskit.renderers.docx",
+    "presskit.renderers.ninjs",
+    "presskit.renderers.newsml",
     "presskit.renderers.html",
     "presskit.build.serverexit",
 ]

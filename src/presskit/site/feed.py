@@ -25,6 +25,8 @@ from presskit.text import language, urls
 GENERATOR = "presskit"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# The release's files for agency systems (renderers/ninjs.py, renderers/newsml.py), linked from every item.
+AGENCY_TYPES = {"ninjs": "application/ninjs+json", "newsml": "application/vnd.iptc.g2.newsitem+xml"}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -68,16 +70,33 @@ class _WebSubFeed(BaseExtension):
 
 
 class _MediaEntry(BaseEntryExtension):
-    """Photos of an item as media:content with media:description and media:credit.
+    """Photos of an item as media:content with media:description and media:credit, and its agency files.
 
-    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length).
+    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length), and adds
+    the item's ninjs and NewsML-G2 files as alternate links (atom:link in RSS, which RSS 2.0 allows as an
+    extension: its own <link> holds one URL only).
     """
 
     def __init__(self):
         self.photos: list[dict] = []
         self.links: list[dict] = []
+        self.alternates: list[dict] = []
 
     def extend_rss(self, item):
+        for link in self.alternates:
+            etree.SubElement(item, f"{{{ATOM_NS}}}link", link)
+        return self._media(item)
+
+    def extend_atom(self, entry):
+        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
+        for element, link in zip(elements, self.links, strict=True):
+            for key, value in link.items():
+                element.set(key, value)
+        for link in self.alternates:
+            etree.SubElement(entry, elements[0].tag, link)
+        return self._media(entry)
+
+    def _media(self, item):
         for photo in self.photos:
             content = etree.SubElement(item, f"{{{MEDIA_NS}}}content")
             for key in ("url", "type", "medium", "width", "height", "fileSize"):
@@ -88,13 +107,6 @@ class _MediaEntry(BaseEntryExtension):
                 credit = etree.SubElement(content, f"{{{MEDIA_NS}}}credit")
                 credit.text = photo["credit"]
         return item
-
-    def extend_atom(self, entry):
-        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
-        for element, link in zip(elements, self.links, strict=True):
-            for key, value in link.items():
-                element.set(key, value)
-        return self.extend_rss(entry)
 
 
 def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
@@ -252,6 +264,10 @@ def _entry(entry, item: Item) -> None:
         entry.category(term=tag)
     entry.dc.dc_language(release.lang)
     entry.media.photos = list(item.photos)
+    entry.media.alternates = [
+        {"rel": "alternate", "type": AGENCY_TYPES["ninjs"], "href": view.absolute(view.ninjs_name)},
+        {"rel": "alternate", "type": AGENCY_TYPES["newsml"], "href": view.absolute(view.newsml_name)},
+    ]
 
 
 def _source_date_epoch() -> dt.datetime | None:
