@@ -106,8 +106,9 @@ def main() -> None:
 @click.option(
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
+@click.option("--ping", is_flag=True, help="Tell the WebSub hub (websub_hub) which feeds changed, once published.")
 @_build_options
-def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(embargoed, verify, no_wait, ping, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
@@ -130,6 +131,11 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
     result = run_build(options, progress.for_terminal(quiet, verbose), waiting=_waiting)
     _stop_if_not_built(result)
     _report(result.reporter, quiet)
+    if ping:  # a hub that fails is a warning, never an error: the newsroom is already published
+        from presskit.commands import websub
+
+        for warning in websub.after_build(result):
+            click.echo(f"presskit: warning: {warning}.", err=True)
     if not result.ok:
         count = len(result.reporter.errors)
         if result.newsroom_changed:

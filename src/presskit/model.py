@@ -156,6 +156,13 @@ class Config:
         minimum=1,
         maximum=1000,
     )
+    websub_hub: str = setting(
+        "hub",
+        "",
+        "the http(s) address of a WebSub hub: every feed names it as its hub, and `presskit build --ping`"
+        " notifies it of the feeds a build changed (see [outputs](outputs.md#websub))",
+        shown="none",
+    )
     releases_dir: str = setting("folder", "releases", "folder of the release files, inside the project")
     templates_dir: str = setting(
         "folder", "templates", "folder of the theme overrides (templates, CSS, `reference.docx`), inside the project"

@@ -129,6 +129,7 @@ def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extensio
             "newsroom.css",
             "feed.xml",
             "atom.xml",
+            "feed.json",
             "sitemap.xml",
             "robots.txt",
             f"{SLUG}/index.html",

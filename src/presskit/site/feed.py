@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom 1.0 feeds for aggregators: the newsroom's, one per language, one per tag.
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds for aggregators: the newsroom's, one per language, one per tag.
 
 feedgen is used only here. Every date comes from the releases, never from the clock, so building
 twice gives byte-identical feeds.
@@ -17,7 +17,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from presskit.site import sections
+from presskit.site import jsonfeed, sections
 from presskit.site.context import RenderContext, SiteFiles
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, urls
@@ -46,6 +46,27 @@ class _MediaFeed(BaseExtension):
 
     def extend_ns(self):
         return {"media": MEDIA_NS}
+
+
+class _WebSubFeed(BaseExtension):
+    """The WebSub hub as `<atom:link rel="hub">` beside the feed's self link, in RSS (through the Atom
+    namespace) and in Atom (feedgen writes an RSS channel's atom:link only for rel=self)."""
+
+    def __init__(self):
+        self.hub = ""
+
+    def extend_rss(self, feed):
+        return self._add(feed.find("channel"), f"{{{ATOM_NS}}}link", feed)
+
+    def extend_atom(self, feed):  # feedgen writes Atom's elements unqualified, under xmlns="...Atom"
+        return self._add(feed, "link", feed)
+
+    def _add(self, parent, tag: str, feed):
+        hub = etree.SubElement(parent, tag, href=self.hub, rel="hub")
+        own = parent.find(f"{tag}[@rel='self']")
+        if own is not None:
+            own.addnext(hub)
+        return feed
 
 
 class _MediaEntry(BaseEntryExtension):
@@ -124,7 +145,7 @@ def write(
     known: dict[str, str],
     locate: Callable[[str], Path],
 ) -> dict[str, str]:
-    """Write the RSS and Atom feeds of every channel; return each release's full-text HTML.
+    """Write the RSS, Atom and JSON feeds of every channel; return each release's full-text HTML.
 
     `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
     `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
@@ -140,6 +161,7 @@ def write(
             if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
+    jsonfeed.write(feeds, items, files, context, locate)
     return {slug: item.full_text for slug, item in items.items()}
 
 
@@ -201,6 +223,9 @@ def _generator(channel: Channel, items: dict[str, Item], context: RenderContext)
     feed.author({"name": context.site.organization})
     feed.language(channel.lang)
     feed.generator(GENERATOR)
+    if config.websub_hub:
+        feed.register_extension("websub", _WebSubFeed)
+        feed.websub.hub = urls.uri(config.websub_hub)
     if config.logo is not None:
         logo = urls.absolute(base, context.site.logo_name)
         feed.logo(logo)
