@@ -106,8 +106,13 @@ def main() -> None:
 @click.option(
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Read, check and render every release again, whatever the recorded state and the published build say.",
+)
 @_build_options
-def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(embargoed, verify, no_wait, force, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
@@ -121,7 +126,7 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
 
     _check_base_url(base_url)
     options = BuildOptions(
-        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait
+        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait, force=force
     )
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)

@@ -50,22 +50,33 @@ PLACEHOLDERS = (BODY_PLACEHOLDER,)
 
 def release_files(config: Config) -> list[Path]:
     """Every release source in the project, sorted by file name (cheap for 10,000 files)."""
+    return [Path(entry.path) for entry in release_entries(config)]
+
+
+def release_entries(config: Config) -> list[os.DirEntry]:
+    """The folder entries of every release source, sorted by file name (their stat is one call away)."""
     folder = config.root / config.releases_dir
     try:
         # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
-        names = sorted(
-            entry.name
-            for entry in os.scandir(folder)
-            if entry.name.lower().endswith((".yaml", ".yml")) and not entry.name.startswith(".")
-        )
+        with os.scandir(folder) as entries:
+            found = [
+                entry
+                for entry in entries
+                if entry.name.lower().endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+            ]
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in names]
+    return sorted(found, key=lambda entry: entry.name)
 
 
-def claim_slug(path: Path, seen: dict[str, Path], reporter: Reporter) -> bool:
+def stem(path: Path | str) -> str:
+    """A file's name without its extension (Path.stem, for a path given as a string too)."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def claim_slug(path: Path | str, seen: dict[str, Path | str], reporter: Reporter) -> bool:
     """Record a release file's slug; False (with an error) when it is reserved or another file has it."""
-    slug = path.stem
+    slug = stem(path)
     if slug in RESERVED or slug in locales.available():
         reporter.error(
             path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug"
@@ -77,7 +88,7 @@ def claim_slug(path: Path, seen: dict[str, Path], reporter: Reporter) -> bool:
         other = reporter.display_path(seen[key])
         how = (
             "has the same name"
-            if seen[key].stem == slug
+            if stem(seen[key]) == slug
             else "has the same name once upper and lower case are not told apart"
         )
         reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
