@@ -78,7 +78,7 @@ def load(
     `cache=False` reads and validates every file (the state is then written afresh); `models=False` does not
     read the validated models of unchanged files (`check` needs only their warnings)."""
     now = now or dt.datetime.now(dt.UTC)
-    state = State.open(config.root, project_fingerprint(config)) if os.environ.get("PRESSKIT_NO_STATE") != "1" else None
+    state = State.open(config.root, project_fingerprint(config))
     try:
         clock = state.clock() if state is not None else 0
         rows = state.rows(models) if state is not None and cache else {}

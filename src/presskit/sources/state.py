@@ -33,13 +33,13 @@ _LOCK = "state.lock"  # shared while a process uses the database, exclusive to r
 _CLOCK = "state.clock"  # touched at the start of a run: the file system's own "now"
 SCHEMA = 1
 _BUSY_SECONDS = 5.0
-_COLUMNS = (
+COLUMNS = (
     "name, size, mtime_ns, ino, ctime_ns, trusted, digest, photos, inputs, lang, translation_of, "
     "published, chars, warned, findings, model_signature"
 )
 # What a row's signature covers: every column but the model (which its own signature, a column, covers), as
 # SQLite writes them in JSON: one unambiguous text, made in C when the rows are read.
-MESSAGE = f"json_array({_COLUMNS})"
+MESSAGE = f"json_array({COLUMNS})"
 # trusted: what a later run may take from the row without reading the file.
 ALL = 2  # the stat of the file and of its photos: a match means unchanged
 CONTENT = 1  # the file changed within the clock tick it was read in ("racy"): its bytes are compared
@@ -149,7 +149,7 @@ class State:
         """Every row whose signature is right, by name (with the validated models when `models`)."""
         if self.stale:
             return {}
-        query = f"SELECT {_COLUMNS}, {MESSAGE}, signature{', model' if models else ''} FROM releases"
+        query = f"SELECT {COLUMNS}, {MESSAGE}, signature{', model' if models else ''} FROM releases"
         found = {}
         key = self.row_key
         try:
@@ -199,7 +199,7 @@ class State:
                 self.connection = sqlite3.connect(":memory:")  # closed by close(); nothing is kept
                 return
             self.connection, self.damaged, self.stale = connection, False, True
-        columns = _COLUMNS.split(", ")
+        columns = COLUMNS.split(", ")
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
@@ -212,7 +212,7 @@ class State:
                 self.connection.executemany("DELETE FROM releases WHERE name = ?", gone)
                 kept = [values for values in self.changes.values() if values is not None and values[-1] is not None]
                 self.connection.executemany(
-                    f"INSERT OR REPLACE INTO releases ({_COLUMNS}, signature, model) "
+                    f"INSERT OR REPLACE INTO releases ({COLUMNS}, signature, model) "
                     f"VALUES ({', '.join('?' * len(columns))}, '', ?)",
                     kept,
                 )
