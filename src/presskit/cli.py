@@ -204,17 +204,16 @@ def _verify(options, quiet: bool) -> None:
 @_project_option
 def check(strict: bool, now, project: Path) -> None:
     """Validate every release without rendering anything; report every error and warning."""
-    from presskit.build.pipeline import BuildOptions
-    from presskit.build.pipeline import check as run_check
+    from presskit.commands.check import check as run_check
     from presskit.sources import checks
 
-    result = run_check(BuildOptions(root=project, now=now))
+    reporter, checked = run_check(project, now)
     if strict:
-        result.reporter.items = checks.as_errors(result.reporter.items)
-    _report(result.reporter)
-    errors, warnings = len(result.reporter.errors), len(result.reporter.warnings)
+        reporter.items = checks.as_errors(reporter.items)
+    _report(reporter)
+    errors, warnings = len(reporter.errors), len(reporter.warnings)
     click.echo(
-        f"presskit: {_plural(result.checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.",
+        f"presskit: {_plural(checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.",
         err=True,
     )
     sys.exit(1 if errors else 0)

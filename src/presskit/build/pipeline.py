@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from presskit import config as project_config
 from presskit.build import fragments, manifest, outputs, plan, warmstart
 from presskit.build.progress import Silent
+from presskit.build.project import load_config
 from presskit.build.publication import Publication
 from presskit.build.staging import Staging, StagingError
 from presskit.build.workers import RenderPool
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
-from presskit.site import embargo, feed, newsroom, sections, sitemap, templates
+from presskit.site import embargo, feed, newsroom, sections, sitemap
 from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 from presskit.sources import translations
@@ -63,15 +63,6 @@ class BuildResult:
         return not self.reporter.errors
 
 
-def load_config(root: Path, reporter: Reporter, base_url: str | None = None) -> Config:
-    """The project's configuration, with the command line's base URL; its problems go to the reporter."""
-    config = project_config.load(root, reporter)
-    if base_url:
-        config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    templates.check(config, reporter)  # every file of templates/ inside the project, before any is read
-    return config
-
-
 def load_releases(
     config: Config, reporter: Reporter, now: dt.datetime | None = None, *, force: bool = False, models: bool = True
 ) -> list[Source]:
@@ -85,15 +76,6 @@ def load_project(
     """Read configuration and every release, with their warnings; all problems go to the reporter."""
     config = load_config(root, reporter, base_url)
     return config, load_releases(config, reporter, now)
-
-
-def check(options: BuildOptions) -> BuildResult:
-    """Load and validate every release, rendering nothing: errors and warnings only."""
-    root = options.root.resolve()
-    result = BuildResult(Reporter(root))
-    config = load_config(root, result.reporter, options.base_url)
-    result.checked = len(load_releases(config, result.reporter, options.now, models=False))
-    return result
 
 
 def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:

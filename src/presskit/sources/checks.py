@@ -13,7 +13,7 @@ import re
 from presskit.config import timezone
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
-from presskit.sources import contacts, releases
+from presskit.sources import contacts, files
 from presskit.sources import yamlreader as yamlsource
 from presskit.sources.yamlreader import Mapping, Node, Scalar, Sequence
 from presskit.text import dateline, textcheck
@@ -214,7 +214,7 @@ def _search(lines: list[str], needle: str, line: int, column: int, reach: int = 
 def _places(source, line: int, column: int, chars: list[str]) -> dict[str, list[int]]:
     """Where each character is first written in a value starting at line:column (read again: it is rare)."""
     try:
-        lines = yamlsource.decode(releases.read_source(source)).splitlines()
+        lines = yamlsource.decode(files.read_source(source)).splitlines()
     except (OSError, yamlsource.SourceError):
         lines = []
     found = {}

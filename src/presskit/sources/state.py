@@ -24,8 +24,8 @@ import sqlite3
 import stat
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 FOLDER = ".presskit"
 STATE_FILE = Path(FOLDER) / "state.sqlite"
@@ -66,8 +66,7 @@ def signing_key() -> bytes | None:
         return None
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One release file as last read; `model` is present only when the rows were read with their models."""
 
     name: str  # the file's path relative to the project
