@@ -36,15 +36,14 @@ class Source:
 
     __slots__ = ("digest", "slug", "lang", "translation_of", "path", "found", "_release", "_positions", "_model")
 
-    def __init__(self, digest: str, path: str, slug: str, found: Row | dict, release=None, positions=None, model=None):
+    def __init__(self, digest: str, path: str, slug: str, found: Row | dict, language: tuple[str, str], **model):
         self.digest = digest  # the YAML bytes and the photos (path, size, modification time)
         self.path = path  # the release file
         self.found = found  # its warnings: the state store's row, or checks.findings of a file validated now
-        row = found
         self.slug = slug
-        self.lang = release.lang if release is not None else row.lang
-        self.translation_of = release.translation_of if release is not None else row.translation_of
-        self._release, self._positions, self._model = release, positions, model
+        self.lang, self.translation_of = language
+        self._release, self._positions = model.get("release"), model.get("positions")
+        self._model = model.get("model")  # the stored model's bytes, decoded when the release is asked for
 
     @property
     def release(self) -> Release:
@@ -82,7 +81,7 @@ def load(
     try:
         clock = state.clock() if state is not None else 0
         rows = state.rows(models) if state is not None and cache else {}
-        reading = _Reading(config, reporter, state, clock, rows)
+        reading = _Reading(config, reporter, state, clock, rows, models)
         loaded = [source for source in map(reading.source, files.release_entries(config)) if source is not None]
         if state is not None:
             for name in rows.keys() - reading.names:
@@ -99,8 +98,9 @@ def load(
 class _Reading:
     """One run's reading of the release files, against the state store's rows."""
 
-    def __init__(self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict[str, Row]):
+    def __init__(self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict, models: bool):
         self.config, self.reporter, self.state, self.clock, self.rows = config, reporter, state, clock, rows
+        self.models = models
         self.root = os.path.realpath(config.root) + os.sep
         folder = config.root / config.releases_dir
         self.folder_inside = (os.path.realpath(folder) + os.sep).startswith(self.root)
@@ -153,7 +153,8 @@ class _Reading:
             model = self.state.model(row)
             if model is None:  # a model that is not the one its row signed: the file is validated again
                 return self._validate(row.name, path, None, None)
-        return Source(row.inputs, path, os.path.splitext(os.path.basename(path))[0], row, model=model)
+        slug = os.path.splitext(os.path.basename(path))[0]
+        return Source(row.inputs, path, slug, row, (row.lang, row.translation_of), model=model)
 
     def _validate(self, name: str, path: str, data: bytes | None, stat) -> Source | None:
         # Parsing and validation (the field readers, Markdown): imported only when a file changed, which a
@@ -190,7 +191,10 @@ class _Reading:
                 json.dumps(found),
             )
             self.state.record(row, model)
-        return Source(inputs, path, release.slug, found, release, positions)
+        language = (release.lang, release.translation_of)
+        if not self.models:  # not kept: a check of 100,000 new files holds their warnings only
+            return Source(inputs, path, release.slug, found, language)
+        return Source(inputs, path, release.slug, found, language, release=release, positions=positions)
 
     def _trust(self, stat: tuple, photos: list) -> int:
         """What a later run may take on trust (see state.py): a file or photo whose times are not older than
