@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 from presskit import __version__
@@ -77,6 +78,10 @@ def load(
     `cache=False` reads and validates every file (the state is then written afresh); `models=False` does not
     read the validated models of unchanged files (`check` needs only their warnings)."""
     now = now or dt.datetime.now(dt.UTC)
+    # The installed fonts' coverage (fontconfig, in another process: about 50 ms) is asked for while the
+    # files are read: the warnings about characters no font has need it at the end.
+    fonts = threading.Thread(target=textcheck.no_font_has, args=("\u00e9",), daemon=True)
+    fonts.start()
     state = State.open(config.root, project_fingerprint(config))
     try:
         clock = state.clock() if state is not None else 0
@@ -91,6 +96,7 @@ def load(
         if state is not None:
             state.close()
     translations.check(loaded, reporter)
+    fonts.join()
     _report(loaded, now, reporter)
     return loaded
 
