@@ -107,8 +107,15 @@ def main() -> None:
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
 @click.option("--ping", is_flag=True, help="Tell the WebSub hub (websub_hub) which feeds changed, once published.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Read, check and render every release again, whatever the recorded state and the published build say.",
+)
 @_build_options
-def build(embargoed, verify, no_wait, ping, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(
+    embargoed, verify, no_wait, ping, force, out, drafts, now, base_url, jobs, quiet, verbose, project: Path
+) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
@@ -122,7 +129,7 @@ def build(embargoed, verify, no_wait, ping, out, drafts, now, base_url, jobs, qu
 
     _check_base_url(base_url)
     options = BuildOptions(
-        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait
+        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait, force=force
     )
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)
@@ -205,17 +212,16 @@ def _verify(options, quiet: bool) -> None:
 @_project_option
 def check(strict: bool, now, project: Path) -> None:
     """Validate every release without rendering anything; report every error and warning."""
-    from presskit.build.pipeline import BuildOptions
-    from presskit.build.pipeline import check as run_check
+    from presskit.commands.check import check as run_check
     from presskit.sources import checks
 
-    result = run_check(BuildOptions(root=project, now=now))
+    reporter, checked = run_check(project, now)
     if strict:
-        result.reporter.items = checks.as_errors(result.reporter.items)
-    _report(result.reporter)
-    errors, warnings = len(result.reporter.errors), len(result.reporter.warnings)
+        reporter.items = checks.as_errors(reporter.items)
+    _report(reporter)
+    errors, warnings = len(reporter.errors), len(reporter.warnings)
     click.echo(
-        f"presskit: {_plural(result.checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.",
+        f"presskit: {_plural(checked, 'valid release')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}.",
         err=True,
     )
     sys.exit(1 if errors else 0)
@@ -352,19 +358,15 @@ def send(slug, lists, now, dry_run, correction, yes, retry_failed, quiet, projec
             written = sending.dry_run(plan, dry_run)
             click.echo(f"presskit: {_plural(len(written), 'message')} written to {dry_run}; nothing was sent.")
             return
-        refused = f", {plan.refused} refused before (--retry-failed to try them again)" if plan.refused else ""
-        line = f"presskit: {len(plan.items)} to send, {plan.already} already sent{refused}, {plan.skipped} skipped."
         if not quiet or not plan.items:
-            click.echo(line)
+            click.echo(plan.summary)
         if not plan.items:
             return
         if not yes:
             if not sys.stdin.isatty():
                 click.echo("presskit: not on a terminal: add --yes to send; nothing was sent.", err=True)
                 sys.exit(2)
-            state = "EMBARGOED" if plan.embargoed else "not embargoed"
-            question = f"Send '{plan.subject}' ({state}) to {len(plan.items)} recipients of {', '.join(lists)}?"
-            if not click.confirm(question):
+            if not click.confirm(plan.question):
                 sys.exit(1)
         display = progress.for_terminal(quiet, False, words=progress.SEND)
         display.start(len(plan.items), plan.already)
@@ -379,8 +381,7 @@ def send(slug, lists, now, dry_run, correction, yes, retry_failed, quiet, projec
         sys.exit(1)
     for where, reply in result.failures:
         click.echo(f"{where}: refused by the server: {reply}", err=True)
-    skipped = plan.skipped + plan.already + plan.refused
-    click.echo(f"presskit: sent {result.sent}, failed {len(result.failures)}, skipped {skipped}.")
+    click.echo(result.summary(plan))
     sys.exit(1 if result.failures else 0)
 
 

@@ -28,6 +28,8 @@ class Diagnostic:
 
 def _one_line(text: str) -> str:
     """Control characters (a newline in a file name, say) shown as escapes: one diagnostic, one line."""
+    if text.isprintable():  # every category escaped below is unprintable: the common case, at C speed
+        return text
     return "".join(ascii(c)[1:-1] if unicodedata.category(c) in _ESCAPED else c for c in text)
 
 
@@ -42,10 +44,12 @@ class Reporter:
         path = Path(path)
         if self.root is not None:
             # The path as written first (a symlink is named by its own place), then with links resolved.
-            for shown, base in (
-                (Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
-                (path.resolve(), self.root.resolve()),
-            ):
+            forms = (
+                lambda: (Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),
+                lambda: (path.resolve(), self.root.resolve()),  # resolved only when the first form fails
+            )
+            for form in forms:
+                shown, base = form()
                 try:
                     return str(shown.relative_to(base))
                 except ValueError:

@@ -132,7 +132,7 @@ def test_build_prints_warnings_but_does_not_fail_on_them(warned: Path):
 def test_warnings_come_back_from_the_model_cache(warned: Path):
     """The second run reads the validated model from the cache: the same warnings, at the same lines."""
     first = run_presskit("check", "--now", NOW, cwd=warned)
-    assert (warned / ".presskit" / "cache" / "releases.json").is_file()
+    assert (warned / ".presskit" / "state.sqlite").is_file()
     second = run_presskit("check", "--now", NOW, cwd=warned)
     assert second.stderr == first.stderr
     later = run_presskit("check", "--now", "2099-06-01T00:00:00+00:00", cwd=warned)

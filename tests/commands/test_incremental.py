@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from presskit.sources import state as state_store
+
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit, tree_digest
 
+MESSAGE = state_store.MESSAGE  # what a row's signature covers
 SLUGS = ["2024-01-15-one", "2024-01-16-two", "2024-01-17-three"]
 WITH_PHOTO = GOOD_RELEASE + "photos:\n  - file: photo.png\n    alt: A square\n    credit: Test\n"
 
@@ -275,35 +279,51 @@ def test_workers_replaced_between_batches_render_every_release_once(tmp_path: Pa
     assert tree_digest(project / "out") == tree_digest(project / "serial")
 
 
-def test_a_tampered_model_cache_is_not_trusted(project: Path):
-    """The cache lives in the project folder: a cached release whose photo points outside it is validated again."""
-    cache = project / ".presskit" / "cache" / "releases.json"
-    signature, _newline, body = cache.read_text().partition("\n")
-    data = json.loads(body)
-    entry = data["entries"][f"releases/{SLUGS[2]}.yaml"]
+def test_a_tampered_state_is_not_trusted(project: Path):
+    """The state lives in the project folder: a recorded release whose photo points outside it is validated again."""
+    state = project / ".presskit" / "state.sqlite"
+    name = f"releases/{SLUGS[2]}.yaml"
     outside = project.parent / "outside.png"
     Image.new("RGB", (60, 60), "red").save(outside)
-    entry["release"]["photos"][0][0] = str(outside)
-    entry["photos"][0] = [str(outside), outside.stat().st_size, outside.stat().st_mtime_ns]
-    cache.write_text(signature + "\n" + json.dumps(data))
+    with sqlite3.connect(state) as connection:
+        model, photos = connection.execute("SELECT model, photos FROM releases WHERE name = ?", (name,)).fetchone()
+        data = json.loads(model)
+        data["release"]["photos"][0][0] = str(outside)
+        recorded = json.loads(photos)
+        info = outside.stat()
+        recorded[0] = [str(outside), info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
+        connection.execute(
+            "UPDATE releases SET model = ?, photos = ? WHERE name = ?",
+            (json.dumps(data).encode(), json.dumps(recorded), name),
+        )
+    connection.close()
     assert rendered(build(project)) == []
     assert Image.open(project / "out" / SLUGS[2] / "photo-1.png").getpixel((1, 1)) == (0, 0, 255)
-    assert str(outside) not in cache.read_text()
+    with sqlite3.connect(state) as connection:
+        assert str(outside) not in str(connection.execute("SELECT model, photos FROM releases").fetchall())
+    connection.close()
 
 
-def test_a_model_cache_not_signed_with_the_users_key_is_ignored(project: Path):
+def test_a_state_not_signed_with_the_users_key_is_ignored(project: Path):
     """Whoever can write the project but not the user's cache folder cannot plant a 'validated' release."""
-    cache = project / ".presskit" / "cache" / "releases.json"
-    _signature, _newline, body = cache.read_text().partition("\n")
-    data = json.loads(body)
-    release = data["entries"][f"releases/{SLUGS[0]}.yaml"]["release"]
-    planted = json.dumps(data).replace(json.dumps(release["title"]), json.dumps("Planted title"))
-    assert planted != json.dumps(data)
-    forged = hmac.new(b"a guessed key", planted.encode(), hashlib.sha256).hexdigest()
-    cache.write_text(forged + "\n" + planted)
+    state = project / ".presskit" / "state.sqlite"
+    name = f"releases/{SLUGS[0]}.yaml"
+    with sqlite3.connect(state) as connection:
+        model = connection.execute("SELECT model FROM releases WHERE name = ?", (name,)).fetchone()[0]
+        title = json.loads(model)["release"]["title"]
+        planted = model.replace(json.dumps(title).encode(), json.dumps("Planted title").encode())
+        assert planted != model
+        forged = hmac.new(b"a guessed key", f"model\0{name}\0".encode() + planted, hashlib.sha256).hexdigest()
+        connection.execute("UPDATE releases SET model = ?, model_signature = ? WHERE name = ?", (planted, forged, name))
+        message = connection.execute(f"SELECT {MESSAGE} FROM releases WHERE name = ?", (name,)).fetchone()[0]
+        signature = hmac.new(b"a guessed key", message.encode(), hashlib.sha256).hexdigest()
+        connection.execute("UPDATE releases SET signature = ? WHERE name = ?", (signature, name))
+    connection.close()
     assert rendered(build(project)) == []
     assert "Planted title" not in (project / "out" / "index.html").read_text()
-    assert "Planted title" not in cache.read_text()
+    with sqlite3.connect(state) as connection:
+        assert b"Planted title" not in b"".join(m for (m,) in connection.execute("SELECT model FROM releases"))
+    connection.close()
 
 
 def test_a_new_translation_re_renders_the_page_it_links_to_and_matches_a_fresh_build(project: Path):

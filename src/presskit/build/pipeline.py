@@ -10,18 +10,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from presskit import config as project_config
 from presskit.build import fragments, manifest, outputs, plan, warmstart
 from presskit.build.progress import Silent
+from presskit.build.project import load_config
 from presskit.build.publication import Publication
 from presskit.build.staging import Staging, StagingError
 from presskit.build.workers import RenderPool
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
-from presskit.site import embargo, feed, newsroom, sections, sitemap, templates
+from presskit.site import embargo, feed, newsroom, sections, sitemap
 from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
-from presskit.sources import checks, translations
+from presskit.sources import translations
 from presskit.sources.load import Source
 from presskit.sources.load import load as load_sources
 from presskit.text import urls
@@ -39,6 +39,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; default: one per core
     embargoed: Path | None = None  # where to write private, notice-bearing copies of embargoed releases
     wait: bool = True  # wait for another build of the same output to finish (False: stop at once)
+    force: bool = False  # read every release file again and render every release
 
 
 @dataclass
@@ -65,22 +66,11 @@ class BuildResult:
         return not self.reporter.errors
 
 
-def load_config(root: Path, reporter: Reporter, base_url: str | None = None) -> Config:
-    """The project's configuration, with the command line's base URL; its problems go to the reporter."""
-    config = project_config.load(root, reporter)
-    if base_url:
-        config = dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
-    templates.check(config, reporter)  # every file of templates/ inside the project, before any is read
-    return config
-
-
-def load_releases(config: Config, reporter: Reporter, now: dt.datetime | None = None) -> list[Source]:
-    """Every release of the project, with its warnings; all problems go to the reporter."""
-    sources = load_sources(config, reporter)
-    now = now or dt.datetime.now(dt.UTC)
-    for source in sources:
-        checks.report(source.release, source.positions, config, now, reporter)
-    return sources
+def load_releases(
+    config: Config, reporter: Reporter, now: dt.datetime | None = None, *, force: bool = False, models: bool = True
+) -> list[Source]:
+    """Every release of the project, with its warnings; all problems go to the reporter (see sources/load.py)."""
+    return load_sources(config, reporter, now, cache=not force, models=models)
 
 
 def load_project(
@@ -89,15 +79,6 @@ def load_project(
     """Read configuration and every release, with their warnings; all problems go to the reporter."""
     config = load_config(root, reporter, base_url)
     return config, load_releases(config, reporter, now)
-
-
-def check(options: BuildOptions) -> BuildResult:
-    """Load and validate every release, rendering nothing: errors and warnings only."""
-    root = options.root.resolve()
-    result = BuildResult(Reporter(root))
-    _config, sources = load_project(root, result.reporter, options.base_url, options.now)
-    result.checked = len(sources)
-    return result
 
 
 def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
@@ -149,7 +130,7 @@ def build(
         )
         return result
     with lock:
-        sources = load_releases(config, reporter, now)
+        sources = load_releases(config, reporter, now, force=options.force)
         result.checked = len(sources)
         result.photos = {photo.source for source in sources for photo in source.release.photos}
         if reporter.errors:
@@ -196,6 +177,7 @@ class NewsroomBuild:
     staging: Staging | None = None
     entries: dict[str, dict] = field(default_factory=dict)  # the new manifest: what each release's files are
     deferred: Path | None = None  # the published build: nothing to render, its files linked only if needed
+    force: bool = False  # render every release: nothing is reused from the published build
 
     def locate(self, relative: str) -> Path:
         """Where a release's file of this build can be read: the new folder, or the published build whose
@@ -224,7 +206,7 @@ def _build_locked(
     views = release_views([s.release for s in public], config)
     context = RenderContext.for_site(config, tuple(sections.languages(views)))
     pool = RenderPool(config, jobs, context.languages)
-    run = NewsroomBuild(config, public, views, context, pool, progress, result)
+    run = NewsroomBuild(config, public, views, context, pool, progress, result, force=options.force)
 
     publication = Publication.begin(out, config.root, reporter, manifests=True)
     if publication is None:
@@ -254,6 +236,8 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     """Plan, render what changed and link the rest, write the listings, feeds and sitemap, and the manifest."""
     staging, result, progress = run.staging, run.result, run.progress
     published = manifest.read(staging)
+    if run.force:
+        published = dataclasses.replace(published, releases={})
     decision = plan.make(run.public, run.views, run.config, run.context.languages, published)
     by_slug = {view.slug: view for view in run.views}
     for slug in decision.reuse:

@@ -67,11 +67,26 @@ class SendPlan:
     def subject(self) -> str:
         return compose.subject(self.view, self.embargoed, self.options.correction)
 
+    @property
+    def summary(self) -> str:
+        """The line printed before sending: how many to send, already sent, refused before, skipped."""
+        refused = f", {self.refused} refused before (--retry-failed to try them again)" if self.refused else ""
+        return f"presskit: {len(self.items)} to send, {self.already} already sent{refused}, {self.skipped} skipped."
+
+    @property
+    def question(self) -> str:
+        state = "EMBARGOED" if self.embargoed else "not embargoed"
+        return f"Send '{self.subject}' ({state}) to {len(self.items)} recipients of {', '.join(self.options.lists)}?"
+
 
 @dataclass
 class SendResult:
     sent: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (lists/x.csv:LINE, reply)
+
+    def summary(self, plan: SendPlan) -> str:
+        skipped = plan.skipped + plan.already + plan.refused
+        return f"presskit: sent {self.sent}, failed {len(self.failures)}, skipped {skipped}."
 
 
 def prepare(options: SendOptions, reporter: Reporter) -> SendPlan | None:

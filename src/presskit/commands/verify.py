@@ -34,7 +34,7 @@ def verify(options: BuildOptions) -> tuple[BuildResult, int]:
     out = Path(os.path.abspath(options.out or root / "out"))
     with tempfile.TemporaryDirectory(prefix="presskit-verify-") as scratch:
         fresh_out = Path(scratch) / "out"
-        result = build(dataclasses.replace(options, out=fresh_out))
+        result = build(dataclasses.replace(options, out=fresh_out, force=True))  # every file read again
         if not result.ok:
             return result, 0
         fresh, current = digest(fresh_out), digest(out)

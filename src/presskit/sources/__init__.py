@@ -1,1 +1,1 @@
-"""Project files in, validated releases out: YAML reading, validation, contacts, photos, checks, translations, the model cache."""
+"""Project files in, validated releases out: YAML reading, validation, contacts, photos, checks, translations, the reading state."""

@@ -13,12 +13,13 @@ import re
 from presskit.config import timezone
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
-from presskit.sources import contacts, releases
+from presskit.sources import contacts, files
 from presskit.sources import yamlreader as yamlsource
 from presskit.sources.yamlreader import Mapping, Node, Scalar, Sequence
 from presskit.text import dateline, textcheck
 
 MAX_TITLE = 110
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _HTTP = re.compile(r"http://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 
 Positions = dict  # {"root": [line, col], "title": ..., "date": ..., "embargo": ..., "photos": [...], "contacts": [...],
@@ -58,13 +59,16 @@ def positions(root: Node, lines: list[str]) -> Positions:
     return found
 
 
-def warnings(release: Release, where: Positions, config: Config, now: dt.datetime) -> list[tuple[int, int, str, str]]:
-    """Every warning about one release as (line, column, message, code)."""
-    found: list[tuple[int, int, str, str]] = []
+def findings(release: Release, where: Positions, config: Config) -> dict:
+    """A release's warnings as JSON data that the state store keeps with its model: the ones that depend on
+    nothing but the release and the configuration, and what the others are made of at each run: the
+    characters that need a glyph (fonts may be installed since) and the date (`now` moves)."""
+    before: list[list] = []
+    after: list[list] = []
     root = where["root"]
 
-    def warn(at, message: str, code: str) -> None:
-        found.append((at[0], at[1], message, f"check.{code}"))
+    def warn(at, message: str, code: str, into: list = before) -> None:
+        into.append([at[0], at[1], message, f"check.{code}"])
 
     if len(release.title) > MAX_TITLE:
         warn(
@@ -100,31 +104,58 @@ def warnings(release: Release, where: Positions, config: Config, now: dt.datetim
             f"{name}: unbalanced bidirectional control {textcheck.describe(char)} removed: left open, it would reorder the text around the field",
             "bidi-control",
         )
-    for line, column, name, chars in where.get("text", ()):
-        missing = textcheck.missing_glyphs(chars)
-        if missing:
-            places = _places(release.source, line, column, missing)
-            for char in missing:
-                warn(
-                    places[char],
-                    f"{name}: no installed font has {textcheck.describe(char)}: the PDF shows an empty box in its place",
-                    "missing-glyph",
-                )
-    zone = timezone(config)
-    published = dateline.as_datetime(release.date, zone)
-    if release.embargo is None and published > now:
-        warn(
-            where.get("date", root),
-            f"the date {dateline.iso(release.date)} is in the future but there is no embargo: the release is published at once",
-            "future-date",
-        )
+    published = dateline.as_datetime(release.date, timezone(config))
+    future = None
+    if release.embargo is None:
+        at = where.get("date", root)
+        message = f"the date {dateline.iso(release.date)} is in the future but there is no embargo: the release is published at once"
+        future = [microseconds(published), at[0], at[1], message, "check.future-date"]
     if release.embargo is not None and release.embargo < published:
         warn(
             where.get("embargo", root),
             f"the embargo ({release.embargo.isoformat()}) is earlier than the release's date ({dateline.iso(release.date)})",
             "embargo-before-date",
+            after,
         )
-    return found
+    return {"before": before, "glyphs": where.get("text", []), "future": future, "after": after}
+
+
+def warnings_of(
+    found: dict, source, now: dt.datetime, missing: set[str] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Every warning of a release, from its findings, at `now` and with the fonts installed now (`missing`:
+    the characters no font has, when already known)."""
+    result = [tuple(item) for item in found["before"]]
+    for line, column, name, chars in found["glyphs"]:
+        if missing is not None and missing.isdisjoint(chars):
+            continue
+        absent = textcheck.missing_glyphs(chars)
+        if absent:
+            places = _places(source, line, column, absent)
+            for char in absent:
+                at = places[char]
+                result.append(
+                    (
+                        at[0],
+                        at[1],
+                        f"{name}: no installed font has {textcheck.describe(char)}: the PDF shows an empty box in its place",
+                        "check.missing-glyph",
+                    )
+                )
+    future = found["future"]
+    if future is not None and future[0] > microseconds(now):
+        result.append(tuple(future[1:]))
+    return result + [tuple(item) for item in found["after"]]
+
+
+def microseconds(moment: dt.datetime) -> int:
+    """An aware moment as whole microseconds since 1970 (exact, unlike a float timestamp)."""
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def warnings(release: Release, where: Positions, config: Config, now: dt.datetime) -> list[tuple[int, int, str, str]]:
+    """Every warning about one release as (line, column, message, code)."""
+    return warnings_of(findings(release, where, config), release.source, now)
 
 
 def report(release: Release, where: Positions, config: Config, now: dt.datetime, reporter: Reporter) -> None:
@@ -183,7 +214,7 @@ def _search(lines: list[str], needle: str, line: int, column: int, reach: int = 
 def _places(source, line: int, column: int, chars: list[str]) -> dict[str, list[int]]:
     """Where each character is first written in a value starting at line:column (read again: it is rare)."""
     try:
-        lines = yamlsource.decode(releases.read_source(source)).splitlines()
+        lines = yamlsource.decode(files.read_source(source)).splitlines()
     except (OSError, yamlsource.SourceError):
         lines = []
     found = {}

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import struct
+import time
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ def locate(reference: str, release_dir: Path, root: Path) -> Path:
 # Photo files this process has read whole, by identity and version: a photo many releases use (a portrait,
 # a logo) is decoded once per build, not once per release; a file changed in any way is read again.
 _CHECKED: dict[tuple, ImageInfo] = {}
+# A file whose change time is this recent is not remembered ("racy git"): written again within the same tick
+# of the file system's clock (up to a second on some file systems), it would keep every number of its version.
+RACY_NS = 1_000_000_000
 
 
 def inspect(path: Path, reference: str) -> ImageInfo:
@@ -110,8 +114,10 @@ def inspect(path: Path, reference: str) -> ImageInfo:
         ) from None
     if orientation in (5, 6, 7, 8):  # a quarter turn: the photo is shown on its side
         width, height = height, width
-    _CHECKED[version] = ImageInfo(path, width, height, FORMATS[kind], convert, orientation)
-    return _CHECKED[version]
+    found = ImageInfo(path, width, height, FORMATS[kind], convert, orientation)
+    if max(info.st_mtime_ns, info.st_ctime_ns) < time.time_ns() - RACY_NS:
+        _CHECKED[version] = found
+    return found
 
 
 def _orientation(image: Image.Image) -> int:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
 from presskit.sources import yamlreader as yamlsource
 from presskit.sources.fields import KINDS, FieldReader, ReleaseFile
+from presskit.sources.files import (  # noqa: F401 (the files' side, read without parsing)
+    MAX_FILE_BYTES,
+    RESERVED,
+    claim_slug,
+    read_source,
+    release_entries,
+    release_files,
+    stem,
+)
 from presskit.sources.yamlreader import Mapping, Mark, Node
-from presskit.text import language, locales
+from presskit.text import language
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")  # used with fullmatch: "$" would accept a final newline
 LANG = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
-MAX_FILE_BYTES = 1024 * 1024
-RESERVED = {"tags", "page", "feed", "atom", "sitemap", "robots", "newsroom"}
 
 FIELDS = {
     "title": True,
@@ -46,65 +51,6 @@ FIELDS = {
 # is not a draft and still holds one of these is refused, so that a placeholder never reaches journalists.
 BODY_PLACEHOLDER = "Write the release here."
 PLACEHOLDERS = (BODY_PLACEHOLDER,)
-
-
-def release_files(config: Config) -> list[Path]:
-    """Every release source in the project, sorted by file name (cheap for 10,000 files)."""
-    folder = config.root / config.releases_dir
-    try:
-        # The extension in any case: a release saved as NEWS.YAML is reported, never silently skipped.
-        names = sorted(
-            entry.name
-            for entry in os.scandir(folder)
-            if entry.name.lower().endswith((".yaml", ".yml")) and not entry.name.startswith(".")
-        )
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [folder / name for name in names]
-
-
-def claim_slug(path: Path, seen: dict[str, Path], reporter: Reporter) -> bool:
-    """Record a release file's slug; False (with an error) when it is reserved or another file has it."""
-    slug = path.stem
-    if slug in RESERVED or slug in locales.available():
-        reporter.error(
-            path, 1, 1, f"the slug '{slug}' is reserved for the newsroom's own pages; rename the file", "release.slug"
-        )
-        return False
-    # Slugs are compared case-folded: on Windows and macOS, a.yaml and A.yaml are one file, out/a and out/A one folder.
-    key = slug.casefold()
-    if key in seen:
-        other = reporter.display_path(seen[key])
-        how = (
-            "has the same name"
-            if seen[key].stem == slug
-            else "has the same name once upper and lower case are not told apart"
-        )
-        reporter.error(path, 1, 1, f"duplicate slug '{slug}': {other} {how}", "release.duplicate-slug")
-        return False
-    seen[key] = path
-    return True
-
-
-def read_source(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A release file's bytes: only a regular file, never more than `limit` bytes read (FIFOs, devices refused)."""
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused as not a regular file.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        raise yamlsource.SourceError(
-            "a release must be a regular file (not a folder, device or pipe)", Mark(1, 1), "release.not-a-file"
-        )
-    with os.fdopen(fd, "rb") as handle:
-        # Read one byte more than allowed: a file that grew after fstat is still caught, and never read whole.
-        data = handle.read(limit + 1) if info.st_size <= limit else b""
-        if info.st_size > limit or len(data) > limit:
-            size = f"{info.st_size // 1024} KB" if info.st_size > limit else f"over {limit // 1024} KB"
-            raise yamlsource.SourceError(
-                f"the file is {size}; a release file is limited to {limit // 1024} KB", Mark(1, 1), "release.too-large"
-            )
-        return data
 
 
 def load_file(path: Path, config: Config, reporter: Reporter) -> Release | None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from presskit.diagnostics import Reporter
 from presskit.model import Release
 
 
-def _field_position(release: Release, field: str) -> tuple[int, int]:
+def _field_position(path: Path | str, field: str) -> tuple[int, int]:
     """Line and column of a top-level field's value in the release file (for messages only)."""
     pattern = re.compile(rf"^{field}:\s*")
     try:
-        lines = release.source.read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return 1, 1
     for number, line in enumerate(lines, 1):
@@ -22,14 +23,16 @@ def _field_position(release: Release, field: str) -> tuple[int, int]:
     return 1, 1
 
 
-def check(releases: list[Release], reporter: Reporter) -> None:
-    """Report translations of unknown releases and groups with two releases in one language."""
+def check(releases: list, reporter: Reporter) -> None:
+    """Report translations of unknown releases and groups with two releases in one language.
+
+    `releases`: what load.py read (sources/load.Source: slug, lang, translation_of and path of each, no model)."""
     by_slug = {r.slug: r for r in releases}
     for release in releases:
         if release.translation_of and release.translation_of not in by_slug:
-            line, column = _field_position(release, "translation_of")
+            line, column = _field_position(release.path, "translation_of")
             reporter.error(
-                release.source,
+                release.path,
                 line,
                 column,
                 f"translation_of: no release has the slug '{release.translation_of}'",
@@ -40,9 +43,9 @@ def check(releases: list[Release], reporter: Reporter) -> None:
         for release in group:
             other = seen.get(release.lang.lower())
             if other is not None:
-                line, column = _field_position(release, "translation_of")
+                line, column = _field_position(release.path, "translation_of")
                 reporter.error(
-                    release.source,
+                    release.path,
                     line,
                     column,
                     f"'{release.slug}' and '{other.slug}' are translations of each other but both are in '{release.lang}'",
