@@ -14,6 +14,7 @@ PRELOAD = [
     "presskit.build.workers",
     "presskit.renderers.pdf",
     "presskit.renderers.docx",
+    "presskit.renderers.press_kit",
     "presskit.renderers.html",
     "presskit.build.serverexit",
 ]

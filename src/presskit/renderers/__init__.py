@@ -26,10 +26,12 @@ class Renderer(Protocol):
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path: ...
 
 
-# Order matters: the HTML page shows the sizes of the PDF and DOCX, so it comes last.
+# Order matters: the press kit holds the files made before it, and the HTML page shows the sizes of the PDF,
+# the DOCX and the press kit, so it comes last.
 REGISTRY = {
     "pdf": "presskit.renderers.pdf:PdfRenderer",
     "docx": "presskit.renderers.docx:DocxRenderer",
+    "press-kit": "presskit.renderers.press_kit:PressKitRenderer",
     "html": "presskit.renderers.html:HtmlRenderer",
 }
 

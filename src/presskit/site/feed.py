@@ -102,6 +102,7 @@ class Item:
     pdf_url: str
     pdf_size: int
     photos: tuple[dict, ...]
+    press_kit: dict  # the Atom link to the press kit: href, rel, type, length
 
 
 def write(
@@ -157,7 +158,15 @@ def _items(
             for p in release.photos
         )
         size = locate(f"{release.slug}/{view.pdf_name}").stat().st_size
-        items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
+        press_kit = {
+            "href": view.absolute(view.press_kit_name),
+            "rel": "related",  # not "enclosure": RSS keeps one enclosure, the PDF
+            "type": "application/zip",
+            "length": str(locate(f"{release.slug}/{view.press_kit_name}").stat().st_size),
+        }
+        items[view.slug] = Item(
+            view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items, press_kit
+        )
     return items
 
 
@@ -218,9 +227,11 @@ def _entry(entry, item: Item) -> None:
     entry.content(item.full_text, type="html")
     entry.summary(view.summary, type="text")
     entry.enclosure(item.pdf_url, str(item.pdf_size), "application/pdf")
+    entry.link(item.press_kit)  # Atom only: feedgen's RSS shows alternate and enclosure links alone
     entry.media.links = [
         {"href": item.url, "rel": "alternate", "type": "text/html"},
         {"href": item.pdf_url, "rel": "enclosure", "type": "application/pdf", "length": str(item.pdf_size)},
+        item.press_kit,
     ]
     for tag in release.tags:
         entry.category(term=tag)
