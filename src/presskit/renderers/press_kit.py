@@ -54,13 +54,11 @@ class PressKitRenderer:
 
 
 def text(view: ReleaseView) -> str:
-    """`<slug>.txt`: the notices (embargo, draft, correction) first, then the release, at 72 columns."""
+    """`<slug>.txt`: the notices (embargo, draft) first, then the release as the page shows it, at 72 columns."""
     width = plaintext.EDITORIAL_WIDTH
-    notices = [
-        line for notice in (*view.notices, view.correction_line) if notice for line in plaintext.wrap(notice, width)
-    ]
+    notices = [line for notice in view.notices for line in plaintext.wrap(notice, width)]
     top = "\n".join(notices) + "\n\n" if notices else ""
-    return top + plaintext.release_text(view, width)
+    return top + plaintext.release_text(view, width, page=True)
 
 
 def credits(view: ReleaseView) -> str:

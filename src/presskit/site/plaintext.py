@@ -26,27 +26,39 @@ class Line:
     indent: str = ""
 
 
-def release_text(view: ReleaseView, width: int = 0) -> str:
-    """The release as text, from the label to the boilerplate; wrapped at `width` columns when it is not 0."""
+def release_text(view: ReleaseView, width: int = 0, page: bool = False) -> str:
+    """The release as text, from the label to the boilerplate; wrapped at `width` columns when it is not 0.
+
+    `page` gives it exactly as the page shows it: the correction note under the headline, and each photo
+    (`[file name] caption © credit`) where the page has its figure. Without it (the e-mail, which attaches
+    no photo and gives a correction above everything), the photos' credits are gathered on one line.
+    """
     release = view.release
+    figures = [_figure(photo) for photo in release.photos] if page else []
     lines: list[Line | None] = [Line(release.label.upper()), Line(view.dateline)]  # None is a blank line
     if release.section:
         lines.append(Line(release.section))
     lines += [None, Line(release.title)]
     if release.subtitle:
         lines.append(Line(release.subtitle))
+    if page and view.correction_line:
+        lines += [None, Line(view.correction_line)]
     lines.append(None)
     if view.lead_text:
         lines += [Line(view.lead_text), None]
+    for figure in figures[:1]:  # the first photo illustrates the news: after the lead, as on the page
+        lines += [figure, None]
     lines += [*body_lines(view.body_tokens), None]
     if release.links:
         lines += [*(Line(f"{view.colon(link.label)} {link.url}") for link in release.links), None]
+    for figure in figures[1:]:
+        lines += [figure, None]
+    credit = release.photo_credits if page else credits(view)
     if release.photos_note:
         lines.append(Line(release.photos_note))
-    if credits(view):
-        lines.append(Line(f"{view.colon(view.label('photo_credits'))} {credits(view)}"))
-    if release.photos_note or credits(view):
-        lines.append(None)
+    if credit:
+        lines.append(Line(f"{view.colon(view.label('photo_credits'))} {credit}"))
+    lines.append(None)
     lines.append(Line(view.contacts_heading))
     for contact in release.contacts:
         lines += [None, *contact_lines(view, contact)]
@@ -54,6 +66,12 @@ def release_text(view: ReleaseView, width: int = 0) -> str:
     if about:
         lines += [None, Line(view.label("about")), Line(about)]
     return "\n".join(_written(lines, width)).strip("\n") + "\n"
+
+
+def _figure(photo) -> Line:
+    """A photo as the page's figure shows it, named by its file (in the press kit, beside the text)."""
+    parts = [f"[{photo.filename}]", photo.caption, f"© {photo.credit}" if photo.credit else ""]
+    return Line(" ".join(part for part in parts if part), "", "  ")
 
 
 def credits(view: ReleaseView) -> str:
