@@ -100,6 +100,10 @@ def _vcard(contact: Contact, organization: str):
             tel.params["TYPE"] = ["work", kind]
             if link:
                 tel.params["VALUE"] = ["uri"]
+                tel.encoded = True  # a URI is written as it is (`;ext=` unescaped): only text values are escaped
     if contact.social is not None and contact.social.url:
-        card.add("url").value = contact.social.url
+        url = card.add("url")
+        # Unescaped, as RFC 6350 writes URIs; "," and ";" (which vobject would read as separators) percent-encoded.
+        url.value = contact.social.url.replace(",", "%2C").replace(";", "%3B")
+        url.encoded = True  # checked by text/urls.py: no space or control character
     return card
