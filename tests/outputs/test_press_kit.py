@@ -82,7 +82,7 @@ def test_timestamps_modes_and_compression_are_fixed(samples: Path):
             for info in archive.infolist():
                 assert info.date_time == stamp, (slug, info.filename)
                 assert info.external_attr == 0o644 << 16
-                compressed = info.filename.endswith((".jpg", ".png", ".docx"))
+                compressed = info.filename.endswith((".jpg", ".png", ".docx", ".pdf"))
                 assert info.compress_type == (zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED)
 
 

@@ -179,15 +179,26 @@ _NO_END = set("（「『【〔〈《｛［«([{")
 
 def columns(text: str) -> int:
     """How many terminal columns the text takes: two for wide (CJK) characters, none for combining marks."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    if text.isascii():
+        return len(text)
+    return sum(_column(c) for c in text)
+
+
+def _column(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _pieces(word: str) -> list[str]:
     """A word split where a line may break inside it (between CJK characters)."""
+    if word.isascii():
+        return [word]
     pieces = [word[:1]]
-    for before, char in zip(word, word[1:], strict=False):
-        wide = unicodedata.east_asian_width(before) in "WF" or unicodedata.east_asian_width(char) in "WF"
-        if wide and char not in _NO_START and before not in _NO_END:
+    wide = [unicodedata.east_asian_width(c) in "WF" for c in word]
+    for i in range(1, len(word)):
+        before, char = word[i - 1], word[i]
+        if (wide[i - 1] or wide[i]) and char not in _NO_START and before not in _NO_END:
             pieces.append(char)
         else:
             pieces[-1] += char
@@ -198,16 +209,17 @@ def wrap(text: str, width: int, prefix: str = "", indent: str = "") -> list[str]
     """The text on lines of at most `width` columns, broken at spaces (only U+0020: no-break spaces hold)
     and inside CJK text; a piece wider than a line (a long URL) stands alone on its line."""
     lines: list[str] = []
-    line, empty = prefix, True
+    line, used, empty = prefix, columns(prefix), True
     for word in re.split(r" +", text.strip(" ")):
         for number, piece in enumerate(_pieces(word) if word else []):
             glue = " " if number == 0 else ""
+            size = columns(piece)
             if empty:
-                line, empty = line + piece, False
-            elif columns(line + glue + piece) <= width:
-                line += glue + piece
+                line, used, empty = line + piece, used + size, False
+            elif used + len(glue) + size <= width:
+                line, used = line + glue + piece, used + len(glue) + size
             else:
                 lines.append(line)
-                line = indent + piece
+                line, used = indent + piece, columns(indent) + size
     lines.append(line)
     return [x.rstrip(" ") for x in lines]
