@@ -155,9 +155,14 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
         slug = _slug(name)
         source = (project / "releases" / name).read_bytes()
         # The page offers the original, byte for byte, under a name presskit made.
-        assert {p.name for p in (out / slug).iterdir()} == {"index.html", f"{slug}.pdf", f"{slug}.docx", published}, (
-            name
-        )
+        kit = f"{slug}-press-kit.zip"
+        assert {p.name for p in (out / slug).iterdir()} == {
+            "index.html",
+            f"{slug}.pdf",
+            f"{slug}.docx",
+            kit,
+            published,
+        }, name
         assert (out / slug / published).read_bytes() == source, name
         shown = (HEIGHT, WIDTH) if name == "turned.jpg" else (WIDTH, HEIGHT)
         img = lxml_html.fromstring((out / slug / "index.html").read_bytes()).xpath("//figure//img")[0]

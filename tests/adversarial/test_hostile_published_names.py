@@ -14,6 +14,7 @@ from support.hostile import build_refused, write
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
 
 SLUG = "2024-01-15-good"
+KIT = f"{SLUG}-press-kit.zip"
 SCRIPT = b"<script>alert(document.cookie)</script>"
 
 
@@ -51,7 +52,7 @@ def test_a_photo_named_html_is_published_under_its_image_name(tmp_path: Path):
     project = make_project(tmp_path, {f"{SLUG}.yaml": _with_photos("photo.html")})
     (project / "releases" / "photo.html").write_bytes(_gif_with_script())
     out = _build(project)
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", "photo-1.gif"}
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", KIT, "photo-1.gif"}
     assert (out / SLUG / "photo-1.gif").read_bytes() == (project / "releases" / "photo.html").read_bytes()
     page = lxml_html.fromstring((out / SLUG / "index.html").read_bytes())
     assert page.xpath("//figure//img/@src") == ["photo-1.gif"]
@@ -78,7 +79,7 @@ def test_photos_named_like_the_page_and_the_pdf_overwrite_nothing(tmp_path: Path
         f"{SLUG}-3.gif": f"{SLUG}.docx",
         "feed-4.webp": "feed.xml",
     }
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", *published}
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", KIT, *published}
     for name, source in published.items():
         assert (out / SLUG / name).read_bytes() == sources[source], name
     assert (out / SLUG / "index.html").read_bytes().startswith(b"<!DOCTYPE html>")
