@@ -127,6 +127,7 @@ def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extensio
             f"{SLUG}/index.html",
             f"{SLUG}/{SLUG}.pdf",
             f"{SLUG}/{SLUG}.docx",
+            f"{SLUG}/{KIT}",
         } | {name for name in _published(out) if name.startswith(("en/", "tags/"))}, sorted(_published(out))
         assert (out / expected).read_bytes() == data
         home = lxml_html.fromstring((out / "index.html").read_bytes())
