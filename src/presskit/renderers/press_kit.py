@@ -19,8 +19,6 @@ from presskit.site.view import ReleaseView
 
 CONTACTS_NAME = "contacts.vcf"
 CREDITS_NAME = "CREDITS.txt"
-# Files some renderers registered before this one may write (the agency formats): included when present.
-OPTIONAL_SUFFIXES = (".ninjs.json", ".newsml.xml")
 # Compressed already: stored as they are (deflating them again costs time and saves little: 7 % of a PDF).
 STORED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".docx", ".pdf")
 
@@ -34,7 +32,8 @@ class PressKitRenderer:
         slug = view.slug
         members: list[tuple[str, bytes]] = [(f"{slug}.txt", text(view).encode("utf-8"))]
         names = [view.pdf_name, view.docx_name]
-        names += [slug + suffix for suffix in OPTIONAL_SUFFIXES if (folder / (slug + suffix)).is_file()]
+        # The agency files, made by the renderers registered before this one (included when they are there).
+        names += [name for name in (view.ninjs_name, view.newsml_name) if (folder / name).is_file()]
         names += [photo.filename for photo in view.release.photos]
         for name in names:
             try:
