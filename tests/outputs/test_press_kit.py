@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -134,6 +137,41 @@ def test_the_text_is_utf8_wrapped_at_72_columns_except_unbreakable_words(samples
     wide = [line for line in japanese if columns(line) > 60]
     assert wide, "the Japanese paragraphs are wrapped between characters, so lines come close to 72 columns"
     assert not any(line.startswith(("。", "、", "」")) for line in japanese)
+
+
+def test_the_kit_photos_carry_their_credits_as_exiftool_reads_them(samples: Path, tmp_path: Path):
+    exiftool = shutil.which("exiftool")
+    if exiftool is None:
+        pytest.skip("exiftool not installed (Debian libimage-exiftool-perl; scripts/install-system-deps test)")
+    expected = {
+        f"{PHOTOS}/port-vendres-harbour-1.jpg": (
+            "The cargo quay at Port-Vendres, where the electric cranes will be installed.",
+            "presskit sample image",
+            "Three red cranes on the quay of Port-Vendres at sunrise, with containers in the foreground",
+        ),
+        "2024-06-03-research-call/hydrogen-lab-1.png": (
+            "Un laboratoire soutenu lors de l’édition précédente (illustration).",
+            "image d’exemple presskit",
+            "Illustration d’une paillasse de laboratoire avec cinq éprouvettes colorées",
+        ),
+    }
+    extracted = []
+    for name in expected:
+        slug, photo = name.split("/")
+        with kit(samples, slug) as archive:
+            target = tmp_path / slug / photo
+            target.parent.mkdir()
+            target.write_bytes(archive.read(photo))
+            extracted.append(target)
+    result = subprocess.run([exiftool, "-j", "-G1", *map(str, extracted)], capture_output=True, check=True)
+    read = {
+        Path(entry["SourceFile"]).parent.name + "/" + Path(entry["SourceFile"]).name: entry
+        for entry in json.loads(result.stdout)
+    }
+    for name, (caption, credit, alt) in expected.items():
+        tags = read[name]
+        assert (tags["XMP-dc:Description"], tags["XMP-photoshop:Credit"]) == (caption, credit), name
+        assert tags["XMP-iptcCore:AltTextAccessibility"] == alt, name
 
 
 def test_contacts_are_vcards_4_0_with_every_field(samples: Path):
