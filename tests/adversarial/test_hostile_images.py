@@ -155,7 +155,7 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
         slug = _slug(name)
         source = (project / "releases" / name).read_bytes()
         # The page offers the original image data, not decoded again, with its credits, under a name presskit made.
-        documents = {f"{slug}.pdf", f"{slug}.docx", f"{slug}.ninjs.json", f"{slug}.newsml.xml"}
+        documents = {f"{slug}.pdf", f"{slug}.docx", f"{slug}.ninjs.json", f"{slug}.newsml.xml", f"{slug}-press-kit.zip"}
         assert {p.name for p in (out / slug).iterdir()} == {"index.html", *documents, published}, name
         with Image.open(out / slug / published) as offered, Image.open(io.BytesIO(source)) as original:
             kind = "JPEG" if original.format == "MPO" else original.format  # a phone's MPO: its first image

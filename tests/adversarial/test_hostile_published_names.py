@@ -14,6 +14,7 @@ from support.hostile import build_refused, write
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
 
 SLUG = "2024-01-15-good"
+KIT = f"{SLUG}-press-kit.zip"
 SCRIPT = b"<script>alert(document.cookie)</script>"
 
 
@@ -38,7 +39,7 @@ def _with_photos(*names: str) -> str:
 
 
 # What presskit writes beside the page in a release's folder (the agency files included).
-DOCUMENTS = (f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.ninjs.json", f"{SLUG}.newsml.xml")
+DOCUMENTS = (f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.ninjs.json", f"{SLUG}.newsml.xml", KIT)
 
 
 def _published(out: Path) -> set[str]:

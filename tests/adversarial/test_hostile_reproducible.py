@@ -104,6 +104,7 @@ def test_verify_reports_every_file_that_differs_and_changes_nothing(project_copy
     result = run_presskit("build", "--verify", cwd=project_copy)
     assert result.returncode == 1
     assert [line.split(": error: ")[0] for line in result.stderr.splitlines()[:-1]] == [
+        "out/2024-01-15-good/2024-01-15-good-press-kit.zip:1:1",
         "out/2024-01-15-good/2024-01-15-good.docx:1:1",
         "out/2024-01-15-good/2024-01-15-good.newsml.xml:1:1",
         "out/2024-01-15-good/2024-01-15-good.ninjs.json:1:1",

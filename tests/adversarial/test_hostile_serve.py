@@ -223,6 +223,7 @@ def test_only_get_and_head_with_the_right_content_types(served):
             f"/{SLUG}/{SLUG}.pdf": "application/pdf",
             f"/{SLUG}/{photo}": "image/png",
             f"/{SLUG}/{SLUG}.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            f"/{SLUG}/{SLUG}-press-kit.zip": "application/zip",
             "/__presskit__/status": "application/json",
             "/stored.html": "application/octet-stream",
             "/stored.svg": "application/octet-stream",

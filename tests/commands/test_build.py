@@ -57,7 +57,7 @@ def test_release_page_links_to_its_downloads(samples: Path):
     slug = "2024-03-12-green-hydrogen-port"
     tree = html.parse(str(samples / slug / "index.html"))
     downloads = tree.xpath("//nav[@class='downloads']//a/@href")
-    assert downloads == [f"{slug}.pdf", f"{slug}.docx"]
+    assert downloads == [f"{slug}.pdf", f"{slug}.docx", f"{slug}-press-kit.zip"]
     assert tree.xpath("//html/@lang") == ["en"]
     assert tree.xpath("//h1")[0].text_content() == "Port-Vendres harbour to run on green hydrogen by 2027"
     assert tree.xpath("//p[@class='dateline']/time")[0].text_content() == "Montpellier, March 12, 2024"

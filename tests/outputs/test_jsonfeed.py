@@ -143,19 +143,25 @@ def test_each_json_feed_follows_the_spec_and_carries_the_atom_feeds_items_in_ord
             assert item["authors"] == [{"name": "Région Occitanie"}]
 
 
-def test_attachments_are_the_pdf_with_its_exact_size(samples: Path):
+def test_attachments_are_the_pdf_and_the_press_kit_with_their_exact_sizes(samples: Path):
     data = json.loads((samples / sections.JSON).read_bytes())
     assert len(data["items"]) == 5
     for item in data["items"]:
         slug = item["url"].removeprefix(BASE).strip("/")
-        (pdf,) = item["attachments"]  # no press kit in this build's release folders
-        assert pdf == {
-            "url": f"{BASE}{slug}/{slug}.pdf",
-            "mime_type": "application/pdf",
-            "title": f"{slug}.pdf",
-            "size_in_bytes": (samples / slug / f"{slug}.pdf").stat().st_size,
-        }
-        assert not (samples / slug / f"{slug}-press-kit.zip").exists()
+        assert item["attachments"] == [
+            {
+                "url": f"{BASE}{slug}/{slug}.pdf",
+                "mime_type": "application/pdf",
+                "title": f"{slug}.pdf",
+                "size_in_bytes": (samples / slug / f"{slug}.pdf").stat().st_size,
+            },
+            {
+                "url": f"{BASE}{slug}/{slug}-press-kit.zip",
+                "mime_type": "application/zip",
+                "title": f"{slug}-press-kit.zip",
+                "size_in_bytes": (samples / slug / f"{slug}-press-kit.zip").stat().st_size,
+            },
+        ]
     hydrogen = next(i for i in data["items"] if "green-hydrogen" in i["id"])
     assert hydrogen["image"] == BASE + "2024-03-12-green-hydrogen-port/port-vendres-harbour-1.jpg"
     assert file_of(hydrogen["image"], samples).is_file()

@@ -113,7 +113,11 @@ def test_download_links_give_the_real_sizes(samples):
     tree = html.parse(str(samples / slug / "index.html"))
     sizes = [s.text_content() for s in tree.xpath("//nav[@class='downloads']//span[@class='size']")]
     kb = lambda name: max(1, round((samples / slug / name).stat().st_size / 1024))  # noqa: E731
-    assert sizes == [f"(PDF, {kb(slug + '.pdf')}\u00a0kB)", f"({kb(slug + '.docx')}\u00a0kB)"]
+    assert sizes == [
+        f"(PDF, {kb(slug + '.pdf')}\u00a0kB)",
+        f"({kb(slug + '.docx')}\u00a0kB)",
+        f"(ZIP, {kb(slug + '-press-kit.zip')}\u00a0kB)",
+    ]
 
 
 def news_article(tree) -> dict:

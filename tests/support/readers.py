@@ -65,7 +65,7 @@ class _TextParser(HTMLParser):
 
 
 def everything_under(out: Path) -> str:
-    """Every byte under out/, decoded, plus the text a reader extracts from each PDF and DOCX."""
+    """Every byte under out/, decoded, plus the text a reader extracts from each PDF and DOCX, and each zip's members."""
     parts = []
     for path in sorted(out.rglob("*")):
         if not path.is_file():
@@ -80,6 +80,10 @@ def everything_under(out: Path) -> str:
             parts.append(docx_text(path))
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 parts += [archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()]
+        elif path.suffix == ".zip":  # a press kit: its names and its members' bytes (its PDF and DOCX are
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the published ones, read above)
+                for name in archive.namelist():
+                    parts += [name, archive.read(name).decode("utf-8", errors="replace")]
     return "\n".join(parts)
 
 

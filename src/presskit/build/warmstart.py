@@ -16,6 +16,7 @@ PRELOAD = [
     "presskit.renderers.docx",
     "presskit.renderers.ninjs",
     "presskit.renderers.newsml",
+    "presskit.renderers.press_kit",
     "presskit.renderers.html",
     "presskit.build.serverexit",
     "pyexiv2",  # photocredits: writes the credits into every published photo

@@ -88,6 +88,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".gif": "image/gif",
     ".webp": "image/webp",
+    ".zip": "application/zip",  # the press kits
 }
 HTML_TYPE = "text/html; charset=utf-8"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")

@@ -15,8 +15,11 @@ import jinja2
 
 from presskit.mail.lists import Recipient
 from presskit.mail.settings import MailSettings
+from presskit.site import plaintext
 from presskit.site.view import ReleaseView
-from presskit.text import markup
+
+# The text part says what the page says: one writer for it and for the press kit's text file.
+plain_text = plaintext.release_text
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 # Inline styles and simple blocks only: what mail clients show without a stylesheet, scripts or web fonts.
@@ -59,36 +62,6 @@ class Thread:
 
     message_id: str
     old_text: str
-
-
-def plain_text(view: ReleaseView) -> str:
-    """The release as the text part shows it: what the page says, in reading order."""
-    release = view.release
-    parts = [release.label.upper(), view.dateline, "", release.title]
-    if release.subtitle:
-        parts.append(release.subtitle)
-    parts.append("")
-    if view.lead_text:
-        parts += [view.lead_text, ""]
-    parts += [markup.plain_text(view.body_tokens), ""]
-    if release.links:
-        parts += [view.label("more_info"), *(f"- {link.label}: {link.url}" for link in release.links), ""]
-    credits = _credits(view)
-    if credits:
-        parts += [f"{view.colon(view.label('photo_credits'))} {credits}", ""]
-    parts.append(view.contacts_heading)
-    for c in release.contacts:
-        line = ", ".join(x for x in (c.name, c.role, c.email, c.phone, c.mobile) if x)
-        parts.append(f"- {line}")
-    about = release.about or view.config.about_for(release.lang)
-    if about:
-        parts += ["", view.label("about"), about]
-    return "\n".join(parts).strip() + "\n"
-
-
-def _credits(view: ReleaseView) -> str:
-    release = view.release
-    return release.photo_credits or ", ".join(dict.fromkeys(p.credit for p in release.photos if p.credit))
 
 
 def change_summary(old: str, new: str, limit: int = 12) -> str:
@@ -162,7 +135,7 @@ def message(
         v=view,
         notices=[n for n in notices if n],
         summary=summary,
-        credits=_credits(view),
+        credits=plaintext.credits(view),
         about=about,
         unsubscribe=settings.unsubscribe,
     )

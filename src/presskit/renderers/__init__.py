@@ -26,13 +26,15 @@ class Renderer(Protocol):
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path: ...
 
 
-# Order matters: the agency files (ninjs, NewsML-G2) give the sizes of the PDF and DOCX, and the HTML page
-# shows the sizes of the files before it, so it comes last (and the agency files cannot give the page's size).
+# Order matters: the agency files (ninjs, NewsML-G2) give the sizes of the PDF and DOCX, the press kit holds
+# the files made before it, and the HTML page shows the sizes of the files before it, so it comes last (and
+# the agency files cannot give the page's size).
 REGISTRY = {
     "pdf": "presskit.renderers.pdf:PdfRenderer",
     "docx": "presskit.renderers.docx:DocxRenderer",
     "ninjs": "presskit.renderers.ninjs:NinjsRenderer",
     "newsml": "presskit.renderers.newsml:NewsmlRenderer",
+    "press-kit": "presskit.renderers.press_kit:PressKitRenderer",
     "html": "presskit.renderers.html:HtmlRenderer",
 }
 

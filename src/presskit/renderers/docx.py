@@ -12,7 +12,8 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 
 from presskit.renderers import RenderContext
-from presskit.renderers.docxparts import members, picture, properties, reference_document, reproducible_zip, run_element
+from presskit.renderers.archive import reproducible_zip
+from presskit.renderers.docxparts import members, picture, properties, reference_document, run_element
 from presskit.site.view import ReleaseView
 from presskit.text import urls
 

@@ -1,4 +1,4 @@
-"""The Word parts of a release document: styles, header and footer, properties, runs and the reproducible zip."""
+"""The Word parts of a release document: styles, header and footer, properties, runs and the package's files."""
 
 from __future__ import annotations
 
@@ -265,16 +265,3 @@ def members(document) -> list[tuple[str, bytes]]:
         if len(part.rels):
             files.append((part.partname.rels_uri.membername, part.rels.xml))
     return files
-
-
-def reproducible_zip(members: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
-    """Zip with fixed timestamps, modes and order, so that the same release always gives the same bytes."""
-    stamp = max(when.astimezone(dt.UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, blob in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, blob)
-    return out.getvalue()

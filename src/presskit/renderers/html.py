@@ -19,6 +19,7 @@ class HtmlRenderer:
         sizes = {
             "pdf": (folder / view.pdf_name).stat().st_size,
             "docx": (folder / view.docx_name).stat().st_size,
+            "press_kit": (folder / view.press_kit_name).stat().st_size,
         }
         html = context.env.get_template("release.html.j2").render(
             v=view,

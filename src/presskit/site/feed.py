@@ -136,6 +136,7 @@ class Item:
     pdf_url: str
     pdf_size: int
     photos: tuple[dict, ...]
+    press_kit: dict | None  # the Atom link to the press kit (href, rel, type, length), when the build made one
 
 
 def write(
@@ -192,7 +193,18 @@ def _items(
             for p in release.photos
         )
         size = locate(f"{release.slug}/{view.pdf_name}").stat().st_size
-        items[view.slug] = Item(view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items)
+        kit = locate(f"{release.slug}/{view.press_kit_name}")
+        press_kit = None
+        if kit.is_file():
+            press_kit = {
+                "href": view.absolute(view.press_kit_name),
+                "rel": "related",  # not "enclosure": RSS keeps one enclosure, the PDF
+                "type": "application/zip",
+                "length": str(kit.stat().st_size),
+            }
+        items[view.slug] = Item(
+            view, view.absolute(), full_text, view.absolute(view.pdf_name), size, photo_items, press_kit
+        )
     return items
 
 
@@ -260,6 +272,9 @@ def _entry(entry, item: Item) -> None:
         {"href": item.url, "rel": "alternate", "type": "text/html"},
         {"href": item.pdf_url, "rel": "enclosure", "type": "application/pdf", "length": str(item.pdf_size)},
     ]
+    if item.press_kit is not None:
+        entry.link(item.press_kit)  # Atom only: feedgen's RSS shows alternate and enclosure links alone
+        entry.media.links.append(item.press_kit)
     for tag in release.tags:
         entry.category(term=tag)
     entry.dc.dc_language(release.lang)

@@ -16,7 +16,6 @@ from presskit.site.context import RenderContext, SiteFiles
 from presskit.text import urls
 
 VERSION = "https://jsonfeed.org/version/1.1"
-PRESS_KIT_SUFFIX = "-press-kit.zip"  # out/<slug>/<slug>-press-kit.zip, when the build made one
 PRESS_KIT_TYPE = "application/zip"
 
 
@@ -87,7 +86,7 @@ def _item(item: Any, organization: str, locate: Callable[[str], Path]) -> dict[s
     entry["attachments"] = [
         {"url": item.pdf_url, "mime_type": "application/pdf", "title": view.pdf_name, "size_in_bytes": item.pdf_size}
     ]
-    kit = press_kit_name(view.slug)
+    kit = view.press_kit_name  # out/<slug>/<slug>-press-kit.zip, when the build made one
     kit_path = locate(f"{view.slug}/{kit}")
     if kit_path.is_file():
         entry["attachments"].append(
@@ -99,8 +98,3 @@ def _item(item: Any, organization: str, locate: Callable[[str], Path]) -> dict[s
             }
         )
     return entry
-
-
-def press_kit_name(slug: str) -> str:
-    """The file name of a release's press kit, in its folder."""
-    return slug + PRESS_KIT_SUFFIX

@@ -155,6 +155,11 @@ class ReleaseView:
     def newsml_name(self) -> str:
         return newsml_name(self.slug)
 
+    @property
+    def press_kit_name(self) -> str:
+        """The press kit: one zip of the release's documents, text, photos, logo and contacts."""
+        return f"{self.slug}-press-kit.zip"
+
     def absolute(self, path: str = "") -> str:
         """Absolute URL of a file in this release's folder (the page itself when path is empty)."""
         return urls.absolute(self.config.base_url, f"{self.slug}/{path}") if path else self.url
