@@ -86,6 +86,28 @@ def _build_options(function):
     return _project_option(function)
 
 
+def _scheduler(ctx, param, value: str | None) -> str | None:
+    """--executor's value, checked: dask://HOST:PORT (or tcp://HOST:PORT)."""
+    if value is None:
+        return None
+    from presskit.build import cluster
+
+    try:
+        cluster.scheduler_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _executor_option(function):
+    return click.option(
+        "--executor",
+        metavar="dask://HOST:PORT",
+        callback=_scheduler,
+        help="Render the releases on this Dask cluster (presskit[cluster]; see docs/cluster.md).",
+    )(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presskit")
 def main() -> None:
@@ -106,14 +128,17 @@ def main() -> None:
 @click.option(
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
+@_executor_option
 @_build_options
-def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(
+    embargoed, verify, no_wait, executor, out, drafts, now, base_url, jobs, quiet, verbose, project: Path
+) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
     from presskit.build import warmstart
 
-    if not verify:  # first, before the imports below: the workers' imports overlap everything until rendering
+    if not verify and executor is None:  # first, before the imports below: the workers' imports overlap everything
         warmstart.for_first_build(out or project / "out", jobs)
     from presskit.build import progress
     from presskit.build.pipeline import BuildOptions
@@ -121,7 +146,7 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
 
     _check_base_url(base_url)
     options = BuildOptions(
-        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait
+        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait, executor=executor
     )
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)
@@ -261,11 +286,19 @@ def new(headline: str, lang: str | None, date, project: Path) -> None:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
+@click.option("--executor", hidden=True, help="Not for serve: it renders on this machine.")
 @_build_options
-def serve(port: int, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def serve(port: int, executor, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Build, serve the newsroom on 127.0.0.1, and rebuild and reload the page whenever a source changes."""
     from presskit.build.pipeline import BuildOptions
     from presskit.commands import serve as preview
+
+    if executor is not None:
+        click.echo(
+            "presskit: serve renders on this machine (an edit is one release); --executor is for presskit build.",
+            err=True,
+        )
+        sys.exit(2)
 
     _check_base_url(base_url)
     options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)
