@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 from collections.abc import Callable
 
 from presskit.build import remote
@@ -23,7 +24,7 @@ _ADDRESS = re.compile(
     r"(?P<scheme>[a-z]+)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
     r":(?P<port>[0-9]{1,5})"
 )
-CONNECT_TIMEOUT = "10s"
+CONNECT_TIMEOUT = 10  # seconds
 RETRIES = 1  # a task that raised (a worker's full disk) is tried once more; a lost worker's tasks are always re-run
 IN_FLIGHT_PER_THREAD = 4  # releases submitted ahead of the results: the workers never wait, memory stays bounded
 
@@ -83,10 +84,13 @@ def _connect(address: str):
         raise ClusterError(
             "--executor needs Dask: install presskit[cluster] (pip install 'presskit[cluster]')"
         ) from None
-    try:
-        client = Client(f"tcp://{address}", timeout=CONNECT_TIMEOUT, set_as_default=False)
+    host, _, port = address.rpartition(":")
+    try:  # a refused connection is known at once (Dask's client would try again until its timeout)
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+        client = Client(f"tcp://{address}", timeout=f"{CONNECT_TIMEOUT}s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
     try:
         _check_workers(client)
     except BaseException:
