@@ -86,28 +86,6 @@ def _build_options(function):
     return _project_option(function)
 
 
-def _scheduler(ctx, param, value: str | None) -> str | None:
-    """--executor's value, checked: dask://HOST:PORT (or tcp://HOST:PORT)."""
-    if value is None:
-        return None
-    from presskit.build import cluster
-
-    try:
-        cluster.scheduler_address(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
-
-
-def _executor_option(function):
-    return click.option(
-        "--executor",
-        metavar="dask://HOST:PORT",
-        callback=_scheduler,
-        help="Render the releases on this Dask cluster (presskit[cluster]; see docs/cluster.md).",
-    )(function)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="presskit")
 def main() -> None:
@@ -128,7 +106,9 @@ def main() -> None:
 @click.option(
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
-@_executor_option
+@click.option(
+    "--executor", metavar="dask://HOST:PORT", help="Render on this Dask cluster (presskit[cluster]; docs/cluster.md)."
+)
 @_build_options
 def build(
     embargoed, verify, no_wait, executor, out, drafts, now, base_url, jobs, quiet, verbose, project: Path
@@ -286,19 +266,11 @@ def new(headline: str, lang: str | None, date, project: Path) -> None:
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
-@click.option("--executor", hidden=True, help="Not for serve: it renders on this machine.")
 @_build_options
-def serve(port: int, executor, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def serve(port: int, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Build, serve the newsroom on 127.0.0.1, and rebuild and reload the page whenever a source changes."""
     from presskit.build.pipeline import BuildOptions
     from presskit.commands import serve as preview
-
-    if executor is not None:
-        click.echo(
-            "presskit: serve renders on this machine (an edit is one release); --executor is for presskit build.",
-            err=True,
-        )
-        sys.exit(2)
 
     _check_base_url(base_url)
     options = BuildOptions(root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs)

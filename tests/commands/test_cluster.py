@@ -191,7 +191,10 @@ def test_an_executor_that_is_not_a_scheduler_address_is_refused(project):
     result = run_presskit("build", "--executor", "http://127.0.0.1:8786", cwd=project)
 
     assert result.returncode == 2
-    assert "'http://127.0.0.1:8786' is not dask://HOST:PORT" in result.stderr
+    assert result.stderr == (
+        "presskit: --executor 'http://127.0.0.1:8786' is not dask://HOST:PORT (a host name or address, and a port);"
+        " nothing was written.\n"
+    )
 
 
 def test_a_worker_with_another_presskit_is_refused_before_anything_is_written(project, tmp_path):

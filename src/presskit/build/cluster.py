@@ -37,9 +37,9 @@ def scheduler_address(executor: str) -> str:
     """`dask://HOST:PORT` (or `tcp://HOST:PORT`) as the scheduler's address; ValueError saying what is wrong."""
     match = _ADDRESS.fullmatch(executor)
     if match is None or match["scheme"] not in SCHEMES:
-        raise ValueError(f"{executor!r} is not dask://HOST:PORT (a host name or address, and a port)")
+        raise ValueError(f"--executor {executor!r} is not dask://HOST:PORT (a host name or address, and a port)")
     if not 1 <= int(match["port"]) <= 65535:
-        raise ValueError(f"{executor!r}: the port must be between 1 and 65535")
+        raise ValueError(f"--executor {executor!r}: the port must be between 1 and 65535")
     return f"{match['host']}:{int(match['port'])}"
 
 
@@ -55,7 +55,11 @@ class Executor:
         """Local processes when `executor` is None; else connect to the cluster and check its workers."""
         if executor is None:
             return cls(jobs)
-        return cls(jobs, _connect(scheduler_address(executor)))
+        try:
+            address = scheduler_address(executor)
+        except ValueError as exc:
+            raise ClusterError(str(exc)) from None
+        return cls(jobs, _connect(address))
 
     @property
     def local(self) -> bool:

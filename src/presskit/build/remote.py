@@ -23,8 +23,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from presskit import __version__
-from presskit.build.plan import RENDERING_LIBRARIES
+from presskit import __version__, renderers
+from presskit.build import plan
 from presskit.build.workers import Rendered, _Renderer
 from presskit.diagnostics import Reporter
 from presskit.model import Config
@@ -177,23 +177,13 @@ _copies = _Copies()
 def environment() -> dict[str, str]:
     """What the documents' bytes depend on besides the sources: presskit (its version and files, the built-in
     theme included), the rendering libraries, Pango and the installed fonts."""
-    from importlib import metadata  # deliberate lazy import: 20 ms, only when a cluster renders
-
     package = Path(str(resources.files("presskit")))
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    found = {"presskit": f"{__version__} ({digest.hexdigest()[:12]})"}
-    for library in RENDERING_LIBRARIES:
-        try:
-            found[library] = metadata.version(library)
-        except metadata.PackageNotFoundError:
-            found[library] = "none"
-    from weasyprint.text.ffi import pango  # deliberate lazy import: 0.5 s, only when a cluster renders
-
-    number = pango.pango_version()  # 1.50.14 is 15014
-    found["pango"] = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    found = {"presskit": f"{__version__} ({digest.hexdigest()[:12]})", **plan.rendering_libraries()}
+    found["pango"] = renderers.get("pdf").engine()
     found["fonts"] = _fonts()
     return found
 
