@@ -27,6 +27,7 @@ _ADDRESS = re.compile(
 CONNECT_TIMEOUT = 10  # seconds
 RETRIES = 1  # a task that raised (a worker's full disk) is tried once more; a lost worker's tasks are always re-run
 IN_FLIGHT_PER_THREAD = 4  # releases submitted ahead of the results: the workers never wait, memory stays bounded
+MIN_IN_FLIGHT = 16  # also for workers that join after the build started
 
 
 class ClusterError(Exception):
@@ -182,7 +183,7 @@ class ClusterRendering:
         self._futures: dict = {}
         if items:
             threads = sum(pool.client.nthreads().values()) or 1
-            for _ in range(min(len(items), IN_FLIGHT_PER_THREAD * threads)):
+            for _ in range(min(len(items), max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * threads))):
                 self._send()
 
     @property

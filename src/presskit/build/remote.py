@@ -25,7 +25,7 @@ from pathlib import Path
 
 from presskit import __version__, renderers
 from presskit.build import plan
-from presskit.build.workers import Rendered, _Renderer
+from presskit.build.workers import Rendered, _Renderer, collect
 from presskit.diagnostics import Reporter
 from presskit.model import Config
 from presskit.site import templates
@@ -105,6 +105,8 @@ def render(site: Site, view: ReleaseView, photos: dict[str, bytes]) -> Outcome:
         finally:
             for target in written:
                 target.unlink(missing_ok=True)
+            # Not frozen: a Dask worker lives on, and what it freezes would never be collected.
+            collect(freeze=False)
     return Outcome(rendered, files if rendered.ok else {})
 
 
@@ -157,6 +159,10 @@ class _Copies:
     def get(self, site: Site) -> _Copy:
         with self._lock:
             if site.digest not in self._copies:
+                while len(self._copies) >= KEPT_COPIES:  # the oldest project's copy goes (a worker lives on)
+                    oldest = self._copies.pop(next(iter(self._copies)))
+                    with oldest.lock:
+                        shutil.rmtree(oldest.project, ignore_errors=True)
                 project = Path(tempfile.mkdtemp(prefix="presskit-project-"))
                 atexit.register(shutil.rmtree, project, ignore_errors=True)
                 for relative, data in site.files.items():
@@ -170,6 +176,7 @@ class _Copies:
             return self._copies[site.digest]
 
 
+KEPT_COPIES = 4
 _copies = _Copies()
 
 
