@@ -221,3 +221,39 @@ def test_a_worker_with_another_presskit_is_refused_before_anything_is_written(pr
         "install the same presskit, libraries and fonts on every worker; nothing was written.\n"
     )
     assert not (project / "mismatched").exists()
+
+
+def test_a_scheduler_lost_during_the_build_is_one_error_and_nothing_is_published(project, tmp_path):
+    lost = Cluster(tmp_path)
+    try:
+        lost.start(workers=1)
+        build = subprocess.Popen(
+            [sys.executable, "-m", "presskit", "build", "--now", NOW, "--out", "lost"]
+            + ["--executor", f"dask://{lost.address}"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            for line in build.stderr:
+                if " rendered " in line:
+                    break
+            os.kill(lost.processes[0].pid, signal.SIGKILL)  # the scheduler
+            _stdout, stderr = build.communicate(timeout=120)
+        finally:
+            if build.poll() is None:
+                os.kill(build.pid, signal.SIGKILL)
+                build.wait()
+    finally:
+        lost.stop()
+
+    assert build.returncode == 1, stderr
+    errors = [line for line in stderr.splitlines() if "error" in line]
+    assert errors == [
+        f"lost:1:1: error: cannot write the output: lost the Dask scheduler at {lost.address}"
+        " (scheduler-connection-lost) [output]",
+        "presskit: 1 error; the output folder was left as it was.",
+    ]
+    assert "Traceback" not in stderr
+    assert not (project / "lost").exists()

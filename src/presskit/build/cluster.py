@@ -7,13 +7,15 @@ The cluster pool offers what the pipeline uses of workers.RenderPool: start() an
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import socket
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 
 from presskit.build import remote
-from presskit.build.staging import Staging
+from presskit.build.staging import Staging, StagingError
 from presskit.build.workers import Rendered, RenderPool
 from presskit.diagnostics import Reporter
 from presskit.model import Config
@@ -89,6 +91,10 @@ def _connect(address: str):
         raise ClusterError(
             "--executor needs Dask: install presskit[cluster] (pip install 'presskit[cluster]')"
         ) from None
+    # Dask's own log lines (a lost connection's tracebacks) are not for the press officer: what matters is reported.
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     host, _, port = address.rpartition(":")
     try:  # a refused connection is known at once (Dask's client would try again until its timeout)
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
@@ -125,6 +131,7 @@ class ClusterPool:
 
     def __init__(self, client, config: Config, languages: tuple[str, ...] = ()):
         self.client = client
+        self.address = client.scheduler.address.removeprefix("tcp://")
         self.config = config
         self.languages = languages
         self._site = None  # the Site, sent once to every worker
@@ -207,6 +214,9 @@ class ClusterRendering:
                 view = self._futures.pop(future)
                 try:
                     outcome = future.result()
+                except CancelledError as exc:  # not by this build: the scheduler is lost, and every release with it
+                    reason = getattr(exc, "reason", None) or "cancelled"
+                    raise StagingError(f"lost the Dask scheduler at {self._pool.address} ({reason})") from None
                 except OSError as exc:
                     results[view.slug] = self._pool.crash(view, f"the cluster could not render it: {exc}")
                 except Exception as exc:
