@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -22,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil  # installed with dask[distributed]
 from generate import generate
 
 NOW = "2026-01-01T00:00:00+00:00"
@@ -34,11 +36,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def build_wall(project: Path, runs: int, *options: str) -> float:
-    """The median wall time of `runs` full renders (each into a fresh output folder)."""
-    walls = []
+def _cpu(processes: list) -> float:
+    """CPU seconds (user and system) used so far by these running processes."""
+    return sum(sum(psutil.Process(p.pid).cpu_times()[:2]) for p in processes)
+
+
+def build_times(project: Path, runs: int, *options: str, cluster: tuple = ()) -> tuple[float, float]:
+    """Medians of `runs` full renders (each into a fresh output folder): wall time, and CPU seconds of the build
+    and its children, plus those of the cluster's processes (scheduler and workers) meanwhile."""
+    walls, cpus = [], []
     for run in range(runs):
         out = project / f"out-{run}"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cluster_before = _cpu(cluster)
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "presskit", "build", "-q", "--now", NOW, "--out", str(out), *options],
@@ -46,13 +56,16 @@ def build_wall(project: Path, runs: int, *options: str) -> float:
             check=True,
         )
         walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        cpus.append(own + _cpu(cluster) - cluster_before)
         out.unlink()  # a link to the build folder in .out-N.builds/
         shutil.rmtree(project / f".out-{run}.builds")
-    return statistics.median(walls)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def cluster_wall(project: Path, runs: int, workers: int, logs: Path) -> float:
-    """The median wall time of full renders on a fresh cluster of `workers` workers (warmed by one build first)."""
+def cluster_times(project: Path, runs: int, workers: int, logs: Path) -> tuple[float, float]:
+    """build_times() on a fresh cluster of `workers` workers, warmed by one build first."""
     port = _free_port()
     processes = []
     with open(logs / f"dask-{workers}.log", "ab") as log:
@@ -74,8 +87,8 @@ def cluster_wall(project: Path, runs: int, workers: int, logs: Path) -> float:
                 )
             time.sleep(8)
             executor = ("--executor", f"dask://127.0.0.1:{port}")
-            build_wall(project, 1, *executor)  # workers import WeasyPrint and load fonts once in their life
-            return build_wall(project, runs, *executor)
+            build_times(project, 1, *executor)  # workers import WeasyPrint and load fonts once in their life
+            return build_times(project, runs, *executor, cluster=tuple(processes))
         finally:
             for process in processes:
                 os.kill(process.pid, signal.SIGKILL)
@@ -93,21 +106,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="presskit-cluster-bench-") as folder:
         project = Path(folder)
         generate(project, n)
-        one = build_wall(project, options.runs, "-j", "1")
-        local = build_wall(project, options.runs, "-j", str(w))
-        cluster = cluster_wall(project, options.runs, w, project)
-        single = cluster_wall(project, options.runs, 1, project)
+        one, one_cpu = build_times(project, options.runs, "-j", "1")
+        local, local_cpu = build_times(project, options.runs, "-j", str(w))
+        cluster, cluster_cpu = cluster_times(project, options.runs, w, project)
+        single, single_cpu = cluster_times(project, options.runs, 1, project)
     render = one / n
     ideal = n * render / w
-    print(f"{n} releases, medians of {options.runs} runs (load average before: {load:.1f})")
-    print(f"build -j 1:                    {one:6.2f} s  ({render * 1000:.0f} ms a release, startup included)")
-    print(f"build -j {w}:                    {local:6.2f} s")
     print(
-        f"build --executor, {w} workers:   {cluster:6.2f} s  ({cluster / ideal:.2f} × N × render / W = {ideal:.2f} s)"
+        f"{n} releases, medians of {options.runs} runs (load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f})"
+    )
+    print("                               wall      CPU (build, scheduler and workers)")
+    print(f"build -j 1:                   {one:6.2f} s  {one_cpu:6.2f} s ({one_cpu / n * 1000:.0f} ms a release)")
+    print(f"build -j {w}:                   {local:6.2f} s  {local_cpu:6.2f} s")
+    print(
+        f"build --executor, {w} workers:  {cluster:6.2f} s  {cluster_cpu:6.2f} s ({cluster_cpu / n * 1000:.0f} ms a release)"
     )
     print(
-        f"build --executor, 1 worker:    {single:6.2f} s  ({(single - one) / n * 1000:+.0f} ms a release against -j 1)"
+        f"build --executor, 1 worker:   {single:6.2f} s  {single_cpu:6.2f} s ({single_cpu / n * 1000:.0f} ms a release)"
     )
+    print(f"cluster of {w}: {cluster / ideal:.2f} × N × render / W ({ideal:.2f} s, render = -j 1's wall / N)")
 
 
 if __name__ == "__main__":
