@@ -189,6 +189,7 @@ def _verify(options, quiet: bool) -> None:
     from presskit.commands.verify import verify
 
     result, compared = verify(options)
+    _stop_if_not_built(result)
     _report(result.reporter, quiet=True)  # the differences, not the sources' editorial warnings
     if not result.ok:
         count = len(result.reporter.errors)

@@ -185,6 +185,9 @@ def test_an_unreachable_scheduler_is_a_usage_error_and_nothing_is_written(projec
     assert "Traceback" not in result.stderr
     assert not (project / "nowhere").exists()
     assert not (project / ".nowhere.builds").exists()
+    verify = run_presskit("build", "--verify", "--out", "local", "--executor", f"dask://127.0.0.1:{port}", cwd=project)
+    assert verify.returncode == 2
+    assert verify.stderr == result.stderr  # nothing was compared: not one file "not written by a fresh build"
 
 
 def test_an_executor_that_is_not_a_scheduler_address_is_refused(project):
