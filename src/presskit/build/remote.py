@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import gc
 import hashlib
 import os
 import shutil
@@ -109,17 +110,19 @@ def render(site: Site, view: ReleaseView, photos: dict[str, bytes]) -> Outcome:
     return Outcome(rendered, files if rendered.ok else {})
 
 
-_frozen = False
+_rendered = 0
+THAW_EVERY = 100  # releases
 
 
 def _collect() -> None:
-    """After a release, its document collected. The first time, what the worker holds (Dask's state, the
-    renderers, the fonts: 120,000 objects, a quarter of a second to walk) is frozen, so that every later
-    collection walks only what came since; never again, since a Dask worker lives on and what is frozen
-    is never collected."""
-    global _frozen
-    collect(freeze=not _frozen)
-    _frozen = True
+    """After a release, its document collected, and what survives frozen: the next collection walks only the
+    next release's objects, not the 120,000 of Dask's state and the renderers (a quarter of a second). A Dask
+    worker lives on: every THAW_EVERY releases everything is thawed first, so that what died frozen is freed."""
+    global _rendered
+    _rendered += 1
+    if _rendered % THAW_EVERY == 0:
+        gc.unfreeze()
+    collect(freeze=True)
 
 
 def _moved(view: ReleaseView, config: Config, copy: _Copy) -> ReleaseView:
