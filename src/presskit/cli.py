@@ -107,30 +107,25 @@ def main() -> None:
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
 @click.option("--ping", is_flag=True, help="Tell the WebSub hub (websub_hub) which feeds changed, once published.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Read, check and render every release again, whatever the recorded state and the published build say.",
-)
+@click.option("--force", is_flag=True, help="Read, check and render every release again, whatever was recorded.")
+@click.option("--executor", metavar="dask://HOST:PORT", help="Render on this Dask cluster (docs/cluster.md).")
 @_build_options
 def build(
-    embargoed, verify, no_wait, ping, force, out, drafts, now, base_url, jobs, quiet, verbose, project: Path
+    embargoed, verify, no_wait, ping, force, executor, out, drafts, now, base_url, jobs, quiet, verbose, project: Path
 ) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
     from presskit.build import warmstart
 
-    if not verify:  # first, before the imports below: the workers' imports overlap everything until rendering
+    if not verify and executor is None:  # first, before the imports below: the workers' imports overlap everything
         warmstart.for_first_build(out or project / "out", jobs)
     from presskit.build import progress
     from presskit.build.pipeline import BuildOptions
     from presskit.build.pipeline import build as run_build
 
     _check_base_url(base_url)
-    options = BuildOptions(
-        root=project, out=out, drafts=drafts, now=now, base_url=base_url, jobs=jobs, wait=not no_wait, force=force
-    )
+    options = BuildOptions(project, out, drafts, now, base_url, jobs, wait=not no_wait, force=force, executor=executor)
     if verify:  # a check never writes the private embargo copies
         _verify(options, quiet)
         return
@@ -197,6 +192,7 @@ def _verify(options, quiet: bool) -> None:
     from presskit.commands.verify import verify
 
     result, compared = verify(options)
+    _stop_if_not_built(result)
     _report(result.reporter, quiet=True)  # the differences, not the sources' editorial warnings
     if not result.ok:
         count = len(result.reporter.errors)

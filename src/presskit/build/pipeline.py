@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from presskit.build import fragments, manifest, outputs, plan, warmstart
+from presskit.build import cluster, fragments, manifest, outputs, plan, warmstart
+from presskit.build.cluster import ClusterPool
 from presskit.build.progress import Silent
 from presskit.build.project import load_config
 from presskit.build.publication import Publication
@@ -40,6 +41,7 @@ class BuildOptions:
     embargoed: Path | None = None  # where to write private, notice-bearing copies of embargoed releases
     wait: bool = True  # wait for another build of the same output to finish (False: stop at once)
     force: bool = False  # read every release file again and render every release
+    executor: str | None = None  # dask://HOST:PORT: render on that Dask cluster (default: this machine's processes)
 
 
 @dataclass
@@ -95,15 +97,32 @@ def build(
 
     A release whose fingerprint matches the published build's manifest is not rendered again: its
     files are linked from that build. Listings, feeds and the sitemap are always written afresh.
+    With `options.executor`, releases are rendered on that Dask cluster (build/cluster.py); one that
+    cannot be reached or would not render the same bytes refuses the build before anything is written.
     """
+    try:
+        executor = cluster.Executor.open(options.executor, options.jobs or warmstart.default_jobs())
+    except cluster.ClusterError as exc:
+        return BuildResult(Reporter(options.root.resolve()), refused=str(exc))
+    with executor:
+        return _build(options, executor, progress, waiting)
+
+
+def _build(
+    options: BuildOptions,
+    executor: cluster.Executor,
+    progress: Silent | None = None,
+    waiting: Callable[[int | None], None] | None = None,
+) -> BuildResult:
     progress = progress or Silent()
     root = options.root.resolve()
     reporter = Reporter(root)
     result = BuildResult(reporter)
     now = options.now or dt.datetime.now(dt.UTC)
     out = options.out or root / "out"
-    jobs = options.jobs or warmstart.default_jobs()
-    warmstart.for_first_build(out, jobs)  # the workers get ready while the releases are read
+    jobs = executor.jobs
+    if executor.local:
+        warmstart.for_first_build(out, jobs)  # the workers get ready while the releases are read
     config = load_config(root, reporter, options.base_url)
     result.hub = config.websub_hub
     # The output folders are checked before anything is written, and locked before the releases are read:
@@ -143,7 +162,7 @@ def build(
                 if created:
                     outputs.remove_new_store(store)
             return result
-        _build_locked(options, config, sources, now, out, jobs, progress, result)
+        _build_locked(options, config, sources, now, out, executor, progress, result)
     return result
 
 
@@ -171,7 +190,7 @@ class NewsroomBuild:
     public: list[Source]  # the releases published now, with their sources
     views: list[ReleaseView]  # and their views, in the same order
     context: RenderContext
-    pool: RenderPool
+    pool: RenderPool | ClusterPool
     progress: Silent
     result: BuildResult
     staging: Staging | None = None
@@ -194,7 +213,7 @@ def _build_locked(
     sources: list[Source],
     now: dt.datetime,
     out: Path,
-    jobs: int,
+    executor: cluster.Executor,
     progress: Silent,
     result: BuildResult,
 ) -> None:
@@ -205,7 +224,7 @@ def _build_locked(
     result.held = [s.release.slug for s in sources if s.release.slug not in published]
     views = release_views([s.release for s in public], config)
     context = RenderContext.for_site(config, tuple(sections.languages(views)))
-    pool = RenderPool(config, jobs, context.languages)
+    pool = executor.pool(config, context.languages)
     run = NewsroomBuild(config, public, views, context, pool, progress, result, force=options.force)
 
     publication = Publication.begin(out, config.root, reporter, manifests=True)

@@ -84,17 +84,25 @@ def release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
 
 def templates_fingerprint(config: Config) -> str:
     """The project's templates folder (templates, CSS, reference.docx), its logo and the rendering libraries."""
-    from importlib import metadata  # 20 ms to import: only when the templates' fingerprint is needed
-
     digest = hashlib.sha256()
     folder = config.root / config.templates_dir
     for path in templates.scan(config)[0]:  # only files inside the project (what check() refuses is not read)
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     if config.logo is not None:
         digest.update(b"logo\0" + config.logo.read_bytes())
+    for library, version in rendering_libraries().items():
+        digest.update(f"{library}={version}".encode())
+    return digest.hexdigest()
+
+
+def rendering_libraries() -> dict[str, str]:
+    """The installed version of every rendering library ("none" when missing): the documents' bytes depend on them."""
+    from importlib import metadata  # 20 ms to import: only when the templates' fingerprint is needed
+
+    found = {}
     for library in RENDERING_LIBRARIES:
         try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
+            found[library] = metadata.version(library)
         except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
-    return digest.hexdigest()
+            found[library] = "none"
+    return found

@@ -126,12 +126,18 @@ def _render(view: ReleaseView, staging: Staging) -> Rendered:
         # are 40 MB. Collected now, they do not add up with the next release's. What survives is frozen,
         # so that the next collection walks only the next release's objects (3 ms less a release); a
         # worker lives for RENDERS_PER_WORKER releases, which bounds what freezing could keep.
-        gc.collect()
+        collect(freeze=True)
+
+
+def collect(freeze: bool) -> None:
+    """After a release: its document collected, and (`freeze`) what survives frozen (see _render)."""
+    gc.collect()
+    if freeze:
         gc.freeze()
-        # The freed heap goes back to the system only after a document that left the worker large (a
-        # Japanese one): after every release, the next document's page faults cost 2 ms each time.
-        if _resident_bytes() > TRIM_ABOVE:
-            _malloc_trim()(0)
+    # The freed heap goes back to the system only after a document that left the worker large (a
+    # Japanese one): after every release, the next document's page faults cost 2 ms each time.
+    if _resident_bytes() > TRIM_ABOVE:
+        _malloc_trim()(0)
 
 
 TRIM_ABOVE = 150 * 2**20  # a worker is 130 to 140 MB resident after a Latin-script release, 170 after a Japanese one

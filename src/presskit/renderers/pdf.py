@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import weasyprint
+from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -150,6 +151,12 @@ class PdfRenderer:
 
     def __init__(self):
         self._fonts: tuple[int, FontConfiguration] | None = None
+
+    @staticmethod
+    def engine() -> str:
+        """The version of Pango, which lays the text out: the PDF's bytes depend on it besides WeasyPrint's."""
+        number = pango.pango_version()  # 1.50.14 is 15014
+        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
 
     def fonts(self) -> FontConfiguration:
         """The system's fonts, gathered once per process and shared by every document it renders.
