@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import socket
 from collections.abc import Callable
 from concurrent.futures import CancelledError
@@ -232,7 +231,7 @@ class ClusterRendering:
         return self._finished
 
     def _write(self, view: ReleaseView, outcome: remote.Outcome) -> Rendered:
-        """A rendered release's files into the build folder, and its photos copied there as a local render does."""
+        """A rendered release's files (photos with their credits included) into the build folder."""
         if not outcome.rendered.ok:
             return outcome.rendered
         for name in outcome.files:
@@ -240,8 +239,6 @@ class ClusterRendering:
                 return self._pool.crash(view, f"the cluster returned an unexpected file name: {name!r}")
         for name, data in sorted(outcome.files.items()):
             self._staging.path(f"{view.slug}/{name}").write_bytes(data)
-        for photo in view.release.photos:
-            shutil.copyfile(photo.source, self._staging.path(f"{view.slug}/{photo.filename}"))
         return outcome.rendered
 
     def __enter__(self) -> ClusterRendering:

@@ -60,7 +60,7 @@ class Site:
 
 @dataclass
 class Outcome:
-    """A release rendered remotely: what a local render returns, and the files of its folder (photos aside)."""
+    """A release rendered remotely: what a local render returns, and the files of its folder."""
 
     rendered: Rendered
     files: dict[str, bytes] = field(default_factory=dict)
@@ -97,11 +97,11 @@ def render(site: Site, view: ReleaseView, photos: dict[str, bytes]) -> Outcome:
             with tempfile.TemporaryDirectory(prefix="presskit-render-") as folder:
                 rendered = copy.renderer.render(local, _Folder(Path(folder)))
                 release_folder = Path(folder) / view.slug
-                names = {p.filename for p in view.release.photos}  # the build's machine copies the photos itself
+                # Photos included: the worker wrote the credits into them (renderers/photocredits.py).
                 files = {
                     p.relative_to(release_folder).as_posix(): p.read_bytes()
                     for p in sorted(release_folder.rglob("*"))
-                    if p.is_file() and p.relative_to(release_folder).as_posix() not in names
+                    if p.is_file()
                 }
         finally:
             for target in written:
