@@ -227,5 +227,6 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
         "atom.xml",
         "newsroom.css",
         "sitemap.xml",
+        "sitemap-pages.xml",
         "robots.txt",
     }

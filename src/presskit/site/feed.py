@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from presskit.site import sections
-from presskit.site.context import RenderContext, SiteFiles
+from presskit.site.context import Carryover, RenderContext, SiteFiles
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, urls
 
@@ -110,13 +110,17 @@ def write(
     context: RenderContext,
     known: dict[str, str],
     locate: Callable[[str], Path],
+    carryover: Carryover | None = None,
 ) -> dict[str, str]:
-    """Write the RSS and Atom feeds of every channel; return each release's full-text HTML.
+    """Write the RSS and Atom feeds of every channel; return the full-text HTML of each release they carry.
 
     `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
     `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
+    With a `carryover`, a channel whose newest items are those of the published build is not made again.
     """
     feeds = channels(views, context)
+    if carryover is not None:
+        feeds = [channel for channel in feeds if not _carried(channel, carryover)]
     needed = {view.slug: view for channel in feeds for view in channel.views}
     items = _items(list(needed.values()), locate, context, known)
     for channel in feeds:
@@ -128,6 +132,15 @@ def write(
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
     return {slug: item.full_text for slug, item in items.items()}
+
+
+def _carried(channel: Channel, carryover: Carryover) -> bool:
+    """Both feeds of a channel are carried over from the published build (their items and texts unchanged)."""
+    epoch = None if channel.views else os.environ.get("SOURCE_DATE_EPOCH", "")
+    parts = [channel.folder, channel.title, channel.description, channel.lang, epoch]
+    key = carryover.key("feed", parts, channel.views)
+    carried = [carryover.unchanged(channel.folder + name, key) for name in (sections.RSS, sections.ATOM)]  # both
+    return all(carried)
 
 
 def _items(
