@@ -94,7 +94,7 @@ class SiteReuse:
     """Which newsroom-level files (listing pages, feeds, sitemaps) a build carries over from the published one.
 
     Each file gets a key: the site's fingerprint, what the file says besides its releases (its place, page
-    number, neighbours, titles), and the fingerprints of the releases it shows, in order. A file whose key is
+    number, neighbours, titles), and the slugs and fingerprints of the releases it shows, in order. A file whose key is
     the one the published build's manifest records is linked from it instead of being made again.
     """
 
@@ -107,7 +107,8 @@ class SiteReuse:
 
     def key(self, kind: str, parts: object, views: Iterable[ReleaseView] = ()) -> str:
         """The key of one newsroom file: what kind, its own parts (JSON-able), and its releases."""
-        text = json.dumps([kind, self.site, parts, [self.fingerprints[view.slug] for view in views]], default=str)
+        releases = [(view.slug, self.fingerprints[view.slug]) for view in views]  # a renamed file keeps its digest
+        text = json.dumps([kind, self.site, parts, releases], default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def unchanged(self, relative: str, key: str) -> bool:
