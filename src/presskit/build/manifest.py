@@ -56,7 +56,7 @@ def write(staging: Staging, entries: dict[str, dict], keys: dict[str, str]) -> N
     """Record what the new build folder holds, once its files are written (before it is published)."""
     site = {relative: [key, *file_stamp(staging.folder / relative)] for relative, key in sorted(keys.items())}
     data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": site}
-    _path(staging.store, staging.folder).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    _path(staging.store, staging.folder).write_text(json.dumps(data, separators=(",", ":")), encoding="ascii")
 
 
 def intact(published: Published, slugs: set[str]) -> bool:

@@ -321,7 +321,7 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
         run.entries[view.slug] = {
             **entry,
             "fragments": fragments.remember(view) if "body_html" in vars(view) else entry.get("fragments"),
-            "full_text": full_texts.get(view.slug, entry.get("full_text")),
+            "full_text": full_texts.get(view.slug),  # kept for the releases the feeds carry now
         }
     keys = {relative: run.reuse.keys.get(relative, "") for relative in (*staging.site, *staging.kept)}
     staging.flush()

@@ -112,13 +112,15 @@ def write(
     locate: Callable[[str], Path],
     carryover: Carryover | None = None,
 ) -> dict[str, str]:
-    """Write the RSS and Atom feeds of every channel; return the full-text HTML of each release they carry.
+    """Write the RSS and Atom feeds of every channel; return the full-text HTML of the releases they carry
+    (those of carried-over channels from `known`, when it has them).
 
     `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
     `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
     With a `carryover`, a channel whose newest items are those of the published build is not made again.
     """
     feeds = channels(views, context)
+    carried = {view.slug for channel in feeds for view in channel.views}  # the texts every feed carries now
     if carryover is not None:
         feeds = [channel for channel in feeds if not _carried(channel, carryover)]
     needed = {view.slug: view for channel in feeds for view in channel.views}
@@ -131,7 +133,8 @@ def write(
             if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
-    return {slug: item.full_text for slug, item in items.items()}
+    kept = {slug: known[slug] for slug in carried - items.keys() if isinstance(known.get(slug), str)}
+    return kept | {slug: item.full_text for slug, item in items.items()}
 
 
 def _carried(channel: Channel, carryover: Carryover) -> bool:
