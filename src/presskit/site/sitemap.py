@@ -1,5 +1,7 @@
-"""The sitemap: an index (sitemap.xml) of one sitemap for the listing pages and one per year of releases
-(hreflang alternates for translated ones), and the robots.txt that points to the index."""
+"""The sitemap index, its sitemaps (the listing pages; the release pages, one per year) and robots.txt.
+
+The index (sitemap.xml) is what robots.txt names; translated releases carry their hreflang alternates.
+"""
 
 from __future__ import annotations
 
