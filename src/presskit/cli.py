@@ -106,8 +106,9 @@ def main() -> None:
 @click.option(
     "--no-wait", is_flag=True, help="When another build of this output is running, exit at once instead of waiting."
 )
+@click.option("--ping", is_flag=True, help="Tell the WebSub hub (websub_hub) which feeds changed, once published.")
 @_build_options
-def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
+def build(embargoed, verify, no_wait, ping, out, drafts, now, base_url, jobs, quiet, verbose, project: Path) -> None:
     """Render every release to PDF, DOCX and HTML, with the newsroom index and feeds, into out/.
 
     Only releases whose sources, templates or configuration changed are rendered again."""
@@ -130,6 +131,11 @@ def build(embargoed, verify, no_wait, out, drafts, now, base_url, jobs, quiet, v
     result = run_build(options, progress.for_terminal(quiet, verbose), waiting=_waiting)
     _stop_if_not_built(result)
     _report(result.reporter, quiet)
+    if ping:  # a hub that fails is a warning, never an error: the newsroom is already published
+        from presskit.commands import websub
+
+        for warning in websub.after_build(result):
+            click.echo(f"presskit: warning: {warning}.", err=True)
     if not result.ok:
         count = len(result.reporter.errors)
         if result.newsroom_changed:
@@ -319,8 +325,10 @@ def theme_export(project: Path) -> None:
 )
 @click.option("--correction", is_flag=True, help="Send the corrected release to those who got an earlier version.")
 @click.option("--yes", is_flag=True, help="Send without asking (required when not on a terminal).")
+@click.option("--retry-failed", is_flag=True, help="Try again the recipients whose server refused an earlier message.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors and the last line only: no progress, no warnings.")
 @_project_option
-def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
+def send(slug, lists, now, dry_run, correction, yes, retry_failed, quiet, project: Path) -> None:
     """Send a release by e-mail, one message per journalist of the press lists, each exactly once."""
     import os
 
@@ -331,10 +339,12 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
     if not lists and not correction:
         raise click.UsageError("give at least one press list with --list NAME")
     reporter = Reporter(project.resolve())
-    options = sending.SendOptions(project, slug, tuple(lists), now, dry_run, correction, dict(os.environ))
+    options = sending.SendOptions(
+        project, slug, tuple(lists), now, dry_run, correction, dict(os.environ), retry_failed=retry_failed
+    )
     try:
         plan = sending.prepare(options, reporter)
-        _report(reporter)
+        _report(reporter, quiet)
         if plan is None:
             click.echo(f"presskit: {_plural(len(reporter.errors), 'error')}; nothing was sent.", err=True)
             sys.exit(1)
@@ -342,7 +352,10 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
             written = sending.dry_run(plan, dry_run)
             click.echo(f"presskit: {_plural(len(written), 'message')} written to {dry_run}; nothing was sent.")
             return
-        click.echo(f"presskit: {len(plan.items)} to send, {plan.already} already sent, {plan.skipped} skipped.")
+        refused = f", {plan.refused} refused before (--retry-failed to try them again)" if plan.refused else ""
+        line = f"presskit: {len(plan.items)} to send, {plan.already} already sent{refused}, {plan.skipped} skipped."
+        if not quiet or not plan.items:
+            click.echo(line)
         if not plan.items:
             return
         if not yes:
@@ -353,7 +366,7 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
             question = f"Send '{plan.subject}' ({state}) to {len(plan.items)} recipients of {', '.join(lists)}?"
             if not click.confirm(question):
                 sys.exit(1)
-        display = progress.for_terminal(False, False, words=progress.SEND)
+        display = progress.for_terminal(quiet, False, words=progress.SEND)
         display.start(len(plan.items), plan.already)
         try:
             result = sending.deliver(
@@ -366,7 +379,7 @@ def send(slug, lists, now, dry_run, correction, yes, project: Path) -> None:
         sys.exit(1)
     for where, reply in result.failures:
         click.echo(f"{where}: refused by the server: {reply}", err=True)
-    skipped = plan.skipped + plan.already
+    skipped = plan.skipped + plan.already + plan.refused
     click.echo(f"presskit: sent {result.sent}, failed {len(result.failures)}, skipped {skipped}.")
     sys.exit(1 if result.failures else 0)
 

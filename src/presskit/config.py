@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Contact, Link
@@ -105,7 +106,25 @@ def _url(setting: Setting, value: str, reading: Reading) -> str:
         urls.check(value)
     except urls.UrlError as exc:  # reported, and the value kept: the error alone refuses the build
         reading.error(setting.name, f"{setting.name}: {exc}", "config.url")
+    if setting.options.get("page"):  # the address of one page, kept as written; a web page, not mail or phone
+        if not value.lower().startswith(("https://", "http://")):
+            reading.error(setting.name, f"{setting.name}: use an http:// or https:// address", "config.url")
+        return value
     return value if value.endswith("/") else value + "/"
+
+
+def _hub(setting: Setting, value: str, reading: Reading) -> str:
+    """A WebSub hub is notified over the web: http or https only, never mailto:, tel: or file:."""
+    try:
+        checked = urls.check(value)
+    except urls.UrlError as exc:
+        raise Invalid(f"{setting.name}: {exc}", "config.url") from None
+    parts = urlsplit(checked)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise Invalid(f"{setting.name}: '{value}' is not an http or https address", "config.url")
+    if "@" in parts.netloc:  # a password has no place in pyproject.toml, nor in every feed
+        raise Invalid(f"{setting.name}: the address must not hold a user name or password", "config.url")
+    return checked
 
 
 def _choice(setting: Setting, value: str, reading: Reading) -> str:
@@ -180,6 +199,7 @@ KINDS = {
     "count": Kind(_count),
     "folder": Kind(_text, _folder),
     "url": Kind(_text, _url),
+    "hub": Kind(_text, _hub),
     "choice": Kind(_text, _choice),
     "timezone": Kind(_text, _timezone),
     "region": Kind(_text, _region),

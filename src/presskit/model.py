@@ -48,6 +48,9 @@ class Photo:
     height: int = 0
     media_type: str = "image/jpeg"
     convert: bool = False  # the PDF and the DOCX embed an sRGB 8-bit copy (photos.rendition), not the file
+    creator: str = ""  # who made the photo (IPTC Creator), when the release names them
+    copyright: str = ""  # the copyright notice written into the published file ("© 2024 Jean Dupont")
+    orientation: int = 1  # the source's EXIF orientation (1 = upright), kept in the published copy
 
 
 @dataclass(frozen=True)
@@ -153,12 +156,27 @@ class Config:
         minimum=1,
         maximum=1000,
     )
+    websub_hub: str = setting(
+        "hub",
+        "",
+        "the http(s) address of a WebSub hub: every feed names it as its hub, and `presskit build --ping`"
+        " notifies it of the feeds a build changed (see [outputs](outputs.md#websub))",
+        shown="none",
+    )
     releases_dir: str = setting("folder", "releases", "folder of the release files, inside the project")
     templates_dir: str = setting(
         "folder", "templates", "folder of the theme overrides (templates, CSS, `reference.docx`), inside the project"
     )
     lists_dir: str = setting(
         "folder", "lists", "folder of the press lists (`<name>.csv`) that `presskit send` reads, inside the project"
+    )
+    rights_url: str = setting(
+        "url",
+        "",
+        "the web page that says how the newsroom's photos may be used: written into every published photo (XMP"
+        " Web Statement of Rights)",
+        shown="none",
+        page=True,
     )
     mail: dict[str, Any] = setting(
         "table", {}, "the `[tool.presskit.mail]` table: how `presskit send` sends (see [sending](sending.md))"

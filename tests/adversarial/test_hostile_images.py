@@ -154,11 +154,13 @@ def test_every_image_check_accepts_renders_in_the_page_pdf_and_docx(tmp_path: Pa
     for name, (_make, published, embedded) in CASES.items():
         slug = _slug(name)
         source = (project / "releases" / name).read_bytes()
-        # The page offers the original, byte for byte, under a name presskit made.
-        assert {p.name for p in (out / slug).iterdir()} == {"index.html", f"{slug}.pdf", f"{slug}.docx", published}, (
-            name
-        )
-        assert (out / slug / published).read_bytes() == source, name
+        # The page offers the original image data, not decoded again, with its credits, under a name presskit made.
+        documents = {f"{slug}.pdf", f"{slug}.docx", f"{slug}.ninjs.json", f"{slug}.newsml.xml"}
+        assert {p.name for p in (out / slug).iterdir()} == {"index.html", *documents, published}, name
+        with Image.open(out / slug / published) as offered, Image.open(io.BytesIO(source)) as original:
+            kind = "JPEG" if original.format == "MPO" else original.format  # a phone's MPO: its first image
+            assert (offered.format, offered.mode, offered.tobytes()) == (kind, original.mode, original.tobytes()), name
+            assert offered.getexif().get(0x0112, 1) == original.getexif().get(0x0112, 1), name
         shown = (HEIGHT, WIDTH) if name == "turned.jpg" else (WIDTH, HEIGHT)
         img = lxml_html.fromstring((out / slug / "index.html").read_bytes()).xpath("//figure//img")[0]
         assert (img.get("src"), int(img.get("width")), int(img.get("height"))) == (published, *shown), name

@@ -38,6 +38,10 @@ def _with_photos(*names: str) -> str:
     return GOOD_RELEASE + "photos:\n" + items
 
 
+# What presskit writes beside the page in a release's folder (the agency files included).
+DOCUMENTS = (f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.ninjs.json", f"{SLUG}.newsml.xml")
+
+
 def _published(out: Path) -> set[str]:
     return {str(p.relative_to(out)) for p in files_under(out)}
 
@@ -52,8 +56,11 @@ def test_a_photo_named_html_is_published_under_its_image_name(tmp_path: Path):
     project = make_project(tmp_path, {f"{SLUG}.yaml": _with_photos("photo.html")})
     (project / "releases" / "photo.html").write_bytes(_gif_with_script())
     out = _build(project)
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", "photo-1.gif"}
-    assert (out / SLUG / "photo-1.gif").read_bytes() == (project / "releases" / "photo.html").read_bytes()
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", *DOCUMENTS, "photo-1.gif"}
+    published = (out / SLUG / "photo-1.gif").read_bytes()
+    assert published.startswith(b"GIF89a") and SCRIPT not in published  # the comment is not published (photocredits)
+    with Image.open(out / SLUG / "photo-1.gif") as gif, Image.open(project / "releases" / "photo.html") as source:
+        assert gif.tobytes() == source.tobytes()
     page = lxml_html.fromstring((out / SLUG / "index.html").read_bytes())
     assert page.xpath("//figure//img/@src") == ["photo-1.gif"]
     assert not [name for name in _published(out) if name.endswith(".html") and SCRIPT in (out / name).read_bytes()]
@@ -79,9 +86,10 @@ def test_photos_named_like_the_page_and_the_pdf_overwrite_nothing(tmp_path: Path
         f"{SLUG}-3.gif": f"{SLUG}.docx",
         "feed-4.webp": "feed.xml",
     }
-    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", f"{SLUG}.pdf", f"{SLUG}.docx", *published}
+    assert {p.name for p in (out / SLUG).iterdir()} == {"index.html", *DOCUMENTS, *published}
     for name, source in published.items():
-        assert (out / SLUG / name).read_bytes() == sources[source], name
+        with Image.open(out / SLUG / name) as photo, Image.open(io.BytesIO(sources[source])) as original:
+            assert (photo.format, photo.tobytes()) == (original.format, original.tobytes()), name  # with its credits
     assert (out / SLUG / "index.html").read_bytes().startswith(b"<!DOCTYPE html>")
     assert (out / SLUG / f"{SLUG}.pdf").read_bytes().startswith(b"%PDF-")
     assert (out / SLUG / f"{SLUG}.docx").read_bytes().startswith(b"PK")
@@ -122,13 +130,13 @@ def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extensio
             "newsroom.css",
             "feed.xml",
             "atom.xml",
+            "feed.json",
             "sitemap.xml",
             "sitemap-pages.xml",
             f"sitemap-{SLUG[:4]}.xml",
             "robots.txt",
             f"{SLUG}/index.html",
-            f"{SLUG}/{SLUG}.pdf",
-            f"{SLUG}/{SLUG}.docx",
+            *(f"{SLUG}/{name}" for name in DOCUMENTS),
         } | {name for name in _published(out) if name.startswith(("en/", "tags/"))}, sorted(_published(out))
         assert (out / expected).read_bytes() == data
         home = lxml_html.fromstring((out / "index.html").read_bytes())
@@ -168,7 +176,8 @@ def test_a_phone_photo_is_a_jpeg_and_a_tiff_named_jpg_is_refused_at_its_line(pro
     write(project_copy, buffer.getvalue(), "releases/phone.jpg")
     write(project_copy, _with_photos("phone.jpg"), f"releases/{SLUG}.yaml")
     out = _build(project_copy)
-    assert (out / SLUG / "phone-1.jpg").read_bytes() == buffer.getvalue()
+    with Image.open(out / SLUG / "phone-1.jpg") as published, Image.open(buffer) as source:
+        assert published.format == "JPEG" and published.tobytes() == source.tobytes()  # the first image only
 
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(buffer, "TIFF")

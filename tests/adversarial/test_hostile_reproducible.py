@@ -105,12 +105,16 @@ def test_verify_reports_every_file_that_differs_and_changes_nothing(project_copy
     assert result.returncode == 1
     assert [line.split(": error: ")[0] for line in result.stderr.splitlines()[:-1]] == [
         "out/2024-01-15-good/2024-01-15-good.docx:1:1",
+        "out/2024-01-15-good/2024-01-15-good.newsml.xml:1:1",
+        "out/2024-01-15-good/2024-01-15-good.ninjs.json:1:1",
         "out/2024-01-15-good/2024-01-15-good.pdf:1:1",
         "out/2024-01-15-good/index.html:1:1",
         "out/atom.xml:1:1",
         "out/en/atom.xml:1:1",
+        "out/en/feed.json:1:1",
         "out/en/feed.xml:1:1",
         "out/en/index.html:1:1",
+        "out/feed.json:1:1",
         "out/feed.xml:1:1",
         "out/index.html:1:1",
     ]

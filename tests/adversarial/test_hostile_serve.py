@@ -217,6 +217,7 @@ def test_only_get_and_head_with_the_right_content_types(served):
             "/feed.xml": "application/rss+xml; charset=utf-8",
             "/atom.xml": "application/atom+xml; charset=utf-8",
             "/en/feed.xml": "application/rss+xml; charset=utf-8",
+            "/feed.json": "application/feed+json; charset=utf-8",
             "/sitemap.xml": "application/xml; charset=utf-8",
             "/robots.txt": "text/plain; charset=utf-8",
             f"/{SLUG}/{SLUG}.pdf": "application/pdf",

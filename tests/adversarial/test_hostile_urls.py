@@ -99,6 +99,18 @@ def test_feeds_have_urls_and_pass_the_w3c_feed_validator(out: Path, name: str):
         )
 
 
+@pytest.mark.parametrize("name", ["feed.json", "ja/feed.json", "tags/日本/feed.json", "tags/食品/feed.json"])
+def test_json_feeds_have_urls_that_read_back_to_files(out: Path, name: str):
+    data = json.loads((out / name).read_bytes())
+    assert data["feed_url"] == ENCODED_BASE + quote(name)
+    found = [data["home_page_url"], data["feed_url"], data["icon"], data["favicon"], data["authors"][0]["url"]]
+    for item in data["items"]:
+        found += [item["id"], item["url"], item["image"]] + [a["url"] for a in item["attachments"]]
+    assert len(found) == 9
+    for url in found:
+        assert located(url, out).is_file(), url
+
+
 def test_visible_text_stays_readable(out: Path):
     """The escaped form is for addresses only: titles, categories, tag names and links' text keep the letters."""
     rss = etree.parse(str(out / "tags" / "食品" / "feed.xml")).getroot()

@@ -225,6 +225,7 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
         "index.html",
         "feed.xml",
         "atom.xml",
+        "feed.json",
         "newsroom.css",
         "sitemap.xml",
         "sitemap-pages.xml",

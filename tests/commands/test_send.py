@@ -74,6 +74,11 @@ def test_one_message_per_recipient_over_starttls_with_the_published_pdf_and_dkim
         parser = HTMLParser()
         parser.feed(html)
         assert "<h1" in html and "First paragraph of the body." in html and "<script" not in html
+        assert text.replace("\r\n", "\n").endswith(  # the sample project writes in English
+            "\n-- \nYou receive this release as a journalist on the press list of "
+            "Test Office.\nUnsubscribe: https://news.example.org/unsubscribe\n"
+        )
+        assert '<a href="https://news.example.org/unsubscribe">Unsubscribe</a>' in html
         [attachment] = list(msg.iter_attachments())
         assert attachment.get_filename() == f"{SLUG}.pdf"
         assert attachment.get_content() == pdf
@@ -112,6 +117,27 @@ def test_550_fails_451_is_retried_the_others_are_sent_once_with_a_line_each_off_
         "[4/4] sent j3@example.net",
         "lists/press.csv:3: refused by the server: 550 5.1.1 user unknown",
     ]
+
+
+def test_a_recipient_refused_for_good_is_tried_again_only_with_retry_failed_and_quiet_prints_one_line(tmp_path):
+    handler = Handler(refuse={"j1@example.net"})
+    with Server(tmp_path, handler) as server:
+        root = project(tmp_path, server)
+        first = send(root, server, SLUG, "--list", "press", "--quiet")
+        assert first.returncode == 1
+        assert first.stdout == "presskit: sent 3, failed 1, skipped 1.\n"
+        assert first.stderr == "lists/press.csv:3: refused by the server: 550 5.1.1 user unknown\n"
+        again = send(root, server, SLUG, "--list", "press")
+        assert again.returncode == 0, again.stderr
+        assert again.stdout == (
+            "presskit: 0 to send, 3 already sent, 1 refused before (--retry-failed to try them again), 1 skipped.\n"
+        )
+        handler.refuse.clear()  # the journalist's mailbox was fixed
+        retried = send(root, server, SLUG, "--list", "press", "--retry-failed", "--quiet")
+        got = sorted(r for r, _, _ in server.handler.messages())
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout == "presskit: sent 1, failed 0, skipped 4.\n"
+    assert got == ["j0@example.net", "j1@example.net", "j2@example.net", "j3@example.net"]
 
 
 def test_embargo_before_and_after_lift(tmp_path):

@@ -54,6 +54,8 @@ def test_embargoed_release_leaves_no_trace_before_lift_and_is_complete_after(emb
         "index.html",
         "2024-02-01-airport-merger.pdf",
         "2024-02-01-airport-merger.docx",
+        "2024-02-01-airport-merger.ninjs.json",
+        "2024-02-01-airport-merger.newsml.xml",
         "secret-photo-1.png",
     }
     assert SECRET_BODY in pdf_text(folder / "2024-02-01-airport-merger.pdf")

@@ -17,6 +17,7 @@ def test_a_second_build_gives_identical_files(samples, tmp_path):
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     assert any(name.endswith(".pdf") for name in first) and any(name.endswith(".docx") for name in first)
+    assert any(name.endswith(".ninjs.json") for name in first) and any(name.endswith(".newsml.xml") for name in first)
 
 
 def test_builds_give_byte_identical_feeds_sitemap_and_pages(tmp_path: Path, samples: Path):

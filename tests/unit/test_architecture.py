@@ -17,6 +17,7 @@ LOCAL_IMPORTS = {
     ("sources/contacts.py", "phonenumbers"),  # import cost: only when a phone number is read
     ("build/plan.py", "importlib"),  # importlib.metadata: import cost, only for the templates' fingerprint
     ("sources/photos.py", "PIL"),  # ImageOps, ImageCms: only when a photo is converted
+    ("renderers/photocredits.py", "pyexiv2"),  # libexiv2: only when a photo is published
     ("commands/serve.py", "watchfiles"),  # only `presskit serve` watches files
     ("build/progress.py", "rich.console"),  # only a terminal gets a progress bar
     ("build/progress.py", "rich.progress"),

@@ -24,6 +24,7 @@ from presskit.site.view import ReleaseView
 from presskit.sources import checks, translations
 from presskit.sources.load import Source
 from presskit.sources.load import load as load_sources
+from presskit.text import urls
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class BuildResult:
     busy: bool = False  # another build held the output folders and wait was False: nothing was done
     holder: int | None = None  # that build's pid, when known
     newsroom_changed: bool = False  # a new newsroom was published in the output folder
+    hub: str = ""  # the WebSub hub the feeds name (websub_hub), "" without one
+    changed_feeds: list[str] = field(default_factory=list)  # with a hub: URLs of the feeds whose bytes changed
 
     @property
     def ok(self) -> bool:
@@ -122,6 +125,7 @@ def build(
     jobs = options.jobs or warmstart.default_jobs()
     warmstart.for_first_build(out, jobs)  # the workers get ready while the releases are read
     config = load_config(root, reporter, options.base_url)
+    result.hub = config.websub_hub
     # The output folders are checked before anything is written, and locked before the releases are read:
     # a build that waited for another then builds the sources as they are when it starts, never older ones.
     targets = {
@@ -307,6 +311,8 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     known = {slug: entry.get("full_text") for slug, entry in run.entries.items()}
     full_texts = feed.write(run.views, staging, run.context, known, run.locate, run.reuse)
     sitemap.write(run.views, listing_pages, staging, run.context, run.reuse)
+    if result.hub:  # compared only when there is a hub to tell (a carried-over feed is unchanged)
+        result.changed_feeds = _changed_feeds(staging, run.config.base_url)
     if run.deferred is not None and manifest.same_newsroom(published, staging.site, staging.kept):
         publication.keep()  # nothing changed: the published build stays, untouched
         return
@@ -326,6 +332,22 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     keys = {relative: run.reuse.keys.get(relative, "") for relative in (*staging.site, *staging.kept)}
     staging.flush()
     manifest.write(staging, run.entries, keys)
+
+
+def _changed_feeds(staging: Staging, base_url: str) -> list[str]:
+    """The URLs of the staged feeds whose bytes differ from the published build's (every feed, on a first build)."""
+    previous = staging.previous
+    changed = []
+    for relative, data in sorted(staging.site.items()):
+        if not sections.is_feed(relative):
+            continue
+        try:
+            same = previous is not None and (previous / relative).read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            changed.append(urls.absolute(base_url, relative))
+    return changed
 
 
 def _listings(run: NewsroomBuild) -> list[str]:

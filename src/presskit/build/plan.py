@@ -21,7 +21,17 @@ from presskit.site import templates
 from presskit.site.view import ReleaseView
 from presskit.sources.load import Source, project_fingerprint
 
-RENDERING_LIBRARIES = ("weasyprint", "pydyf", "python-docx", "jinja2", "markdown-it-py", "babel", "pillow")
+RENDERING_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "python-docx",
+    "jinja2",
+    "markdown-it-py",
+    "babel",
+    "pillow",
+    "lxml",
+    "pyexiv2",
+)
 
 
 @dataclass
@@ -66,8 +76,11 @@ def site_fingerprint(config: Config, languages: tuple[str, ...]) -> str:
 
 
 def release_fingerprint(source: Source, view: ReleaseView, site: str) -> str:
-    """One release's inputs: its file and photos, the site, and which translations its page links to."""
+    """One release's inputs: its file and photos, the site, and its translations (linked from the page, named
+    with their headline, date and version in the agency files)."""
     links = [view.original] + [f"{t.slug}:{t.lang}" for t in view.translations]
+    # The agency files (renderers/agency.py) also name each translation's headline, guid (from its date) and version.
+    links += [f"{t.title}\0{t.date.isoformat()}\0{t.updated is not None}" for t in view.translations]
     own = hashlib.sha256(f"{site}\0{source.digest}".encode()).hexdigest()
     return hashlib.sha256(f"{own}\0{json.dumps(links)}".encode()).hexdigest()
 

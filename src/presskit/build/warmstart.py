@@ -14,8 +14,11 @@ PRELOAD = [
     "presskit.build.workers",
     "presskit.renderers.pdf",
     "presskit.renderers.docx",
+    "presskit.renderers.ninjs",
+    "presskit.renderers.newsml",
     "presskit.renderers.html",
     "presskit.build.serverexit",
+    "pyexiv2",  # photocredits: writes the credits into every published photo
 ]
 _started = False
 

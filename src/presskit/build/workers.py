@@ -13,7 +13,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from presskit.build import fragments, warmstart
 from presskit.build.staging import Staging
 from presskit.diagnostics import Diagnostic, Reporter
 from presskit.model import Config, Release
+from presskit.renderers import photocredits
 from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 
@@ -64,7 +64,13 @@ class _Renderer:
         # An OSError here (a full disk) is not this release's fault: it stops the build, reported once by it.
         folder.mkdir(parents=True, exist_ok=True)
         for photo in release.photos:
-            shutil.copyfile(photo.source, staging.path(f"{view.slug}/{photo.filename}"))
+            credits = photocredits.Credits.of(photo, release, self.config.rights_url)
+            try:
+                photocredits.publish(photo, credits, staging.path(f"{view.slug}/{photo.filename}"))
+            except photocredits.CreditsError as exc:
+                reporter.error(release.source, 1, 1, str(exc), "render.photo")
+        if reporter.errors:
+            return Rendered(reporter.items)
         for renderer in self.formats:
             if not _render_one(renderer, view, folder, self.context, reporter):
                 break

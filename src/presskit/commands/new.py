@@ -106,6 +106,8 @@ links:
 #    alt: What the picture shows, for readers who cannot see it
 #    caption: The caption under the picture
 #    credit: Photographer / Agency
+#    creator: Photographer (written into the published file, with the copyright notice)
+#    copyright: © 2024 Agency
 photos:
 # A line about the attached visuals (optional), e.g. "Two photos are attached".
 photos_note:

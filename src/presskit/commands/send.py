@@ -35,6 +35,7 @@ class SendOptions:
     dry_run: Path | None = None
     correction: bool = False
     environ: dict[str, str] = field(default_factory=dict)
+    retry_failed: bool = False  # send again to those whose server refused an earlier message for good
 
 
 @dataclass
@@ -60,6 +61,7 @@ class SendPlan:
     items: list[Item]
     already: int = 0
     skipped: int = 0
+    refused: int = 0  # refused for good by their server before, and not tried again (see retry_failed)
 
     @property
     def subject(self) -> str:
@@ -109,6 +111,9 @@ def prepare(options: SendOptions, reporter: Reporter) -> SendPlan | None:
         entries = history.get(recipient.email.lower(), [])
         if any(e.state == "sent" for e in entries):
             plan.already += 1
+            continue
+        if any(e.state == "failed" for e in entries) and not options.retry_failed:
+            plan.refused += 1  # a 5xx reply is permanent: sending again needs a decision (--retry-failed)
             continue
         view = _in_language(views, group, recipient, release.slug)
         mine = [e for e in entries if e.version == version]

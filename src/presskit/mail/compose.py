@@ -45,6 +45,9 @@ _HTML = _ENV.from_string(
 {% endfor %}{% if about %}<h2 style="font-size:17px">{{ v.label("about") }}</h2><p>{{ about }}</p>{% endif %}
 <p><a href="{{ v.url }}">{{ v.label("read_more") }}</a> · <a href="{{ v.absolute(v.pdf_name) }}">PDF</a>
 · <a href="{{ v.absolute(v.docx_name) }}">DOCX</a></p>
+{% if unsubscribe %}<p style="font-size:12px;color:#555;border-top:1px solid #ddd;padding-top:8px">
+{{ v.label("why_received", organization=v.config.organization) }}
+<a href="{{ unsubscribe }}">{{ v.label("unsubscribe") }}</a></p>{% endif %}
 </div></body></html>
 """
 )
@@ -150,9 +153,19 @@ def message(
     body = "\n\n".join(x for x in (top, summary, text) if x)
     if not pdf:
         body += f"\nPDF: {view.absolute(view.pdf_name)}\nDOCX: {view.absolute(view.docx_name)}\n"
+    if settings.unsubscribe:  # said in the message too: not every mail client shows List-Unsubscribe
+        why = view.label("why_received", organization=view.config.organization)
+        body += f"\n-- \n{why}\n{view.colon(view.label('unsubscribe'))} {settings.unsubscribe}\n"
     msg.set_content(body)
     about = view.release.about or view.config.about_for(view.release.lang)
-    html = _HTML.render(v=view, notices=[n for n in notices if n], summary=summary, credits=_credits(view), about=about)
+    html = _HTML.render(
+        v=view,
+        notices=[n for n in notices if n],
+        summary=summary,
+        credits=_credits(view),
+        about=about,
+        unsubscribe=settings.unsubscribe,
+    )
     msg.add_alternative(html, subtype="html")
     if pdf:
         msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=view.pdf_name)

@@ -26,10 +26,13 @@ class Renderer(Protocol):
     def render(self, view: ReleaseView, folder: Path, context: RenderContext) -> Path: ...
 
 
-# Order matters: the HTML page shows the sizes of the PDF and DOCX, so it comes last.
+# Order matters: the agency files (ninjs, NewsML-G2) give the sizes of the PDF and DOCX, and the HTML page
+# shows the sizes of the files before it, so it comes last (and the agency files cannot give the page's size).
 REGISTRY = {
     "pdf": "presskit.renderers.pdf:PdfRenderer",
     "docx": "presskit.renderers.docx:DocxRenderer",
+    "ninjs": "presskit.renderers.ninjs:NinjsRenderer",
+    "newsml": "presskit.renderers.newsml:NewsmlRenderer",
     "html": "presskit.renderers.html:HtmlRenderer",
 }
 

@@ -42,14 +42,14 @@ class HtmlRenderer:
 
 
 def page_feeds(view: ReleaseView, context: RenderContext) -> list[dict]:
-    """The feeds a release page advertises: the newsroom's and its language's, RSS and Atom."""
+    """The feeds a release page advertises: the newsroom's and its language's, RSS, Atom and JSON Feed."""
     if view.embargo_copy:
         return []
     title = context.site.feed_title
     lang = view.release.lang
     feeds = []
     for name, media_type in sections.FEED_TYPES.items():
-        suffix = " (Atom)" if name == sections.ATOM else ""
+        suffix = sections.FEED_SUFFIXES[name]
         feeds.append({"title": title + suffix, "href": f"../{name}", "type": media_type})
         feeds.append(
             {"title": f"{title} ({language_name(lang)}){suffix}", "href": f"../{lang}/{name}", "type": media_type}

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom 1.0 feeds for aggregators: the newsroom's, one per language, one per tag.
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds for aggregators: the newsroom's, one per language, one per tag.
 
 feedgen is used only here. Every date comes from the releases, never from the clock, so building
 twice gives byte-identical feeds.
@@ -17,13 +17,16 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from presskit.site import sections
+from presskit.site import jsonfeed, sections
 from presskit.site.context import Carryover, RenderContext, SiteFiles
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, urls
 
 GENERATOR = "presskit"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# The release's files for agency systems (renderers/ninjs.py, renderers/newsml.py), linked from every item.
+AGENCY_TYPES = {"ninjs": "application/ninjs+json", "newsml": "application/vnd.iptc.g2.newsitem+xml"}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -45,17 +48,55 @@ class _MediaFeed(BaseExtension):
         return {"media": MEDIA_NS}
 
 
-class _MediaEntry(BaseEntryExtension):
-    """Photos of an item as media:content with media:description and media:credit.
+class _WebSubFeed(BaseExtension):
+    """The WebSub hub as `<atom:link rel="hub">` beside the feed's self link, in RSS (through the Atom
+    namespace) and in Atom (feedgen writes an RSS channel's atom:link only for rel=self)."""
 
-    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length).
+    def __init__(self):
+        self.hub = ""
+
+    def extend_rss(self, feed):
+        return self._add(feed.find("channel"), f"{{{ATOM_NS}}}link", feed)
+
+    def extend_atom(self, feed):  # feedgen writes Atom's elements unqualified, under xmlns="...Atom"
+        return self._add(feed, "link", feed)
+
+    def _add(self, parent, tag: str, feed):
+        hub = etree.SubElement(parent, tag, href=self.hub, rel="hub")
+        own = parent.find(f"{tag}[@rel='self']")
+        if own is not None:
+            own.addnext(hub)
+        return feed
+
+
+class _MediaEntry(BaseEntryExtension):
+    """Photos of an item as media:content with media:description and media:credit, and its agency files.
+
+    It also restores the attributes of Atom entry links, which feedgen 1.0 drops (rel, type, length), and adds
+    the item's ninjs and NewsML-G2 files as alternate links (atom:link in RSS, which RSS 2.0 allows as an
+    extension: its own <link> holds one URL only).
     """
 
     def __init__(self):
         self.photos: list[dict] = []
         self.links: list[dict] = []
+        self.alternates: list[dict] = []
 
     def extend_rss(self, item):
+        for link in self.alternates:
+            etree.SubElement(item, f"{{{ATOM_NS}}}link", link)
+        return self._media(item)
+
+    def extend_atom(self, entry):
+        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
+        for element, link in zip(elements, self.links, strict=True):
+            for key, value in link.items():
+                element.set(key, value)
+        for link in self.alternates:
+            etree.SubElement(entry, elements[0].tag, link)
+        return self._media(entry)
+
+    def _media(self, item):
         for photo in self.photos:
             content = etree.SubElement(item, f"{{{MEDIA_NS}}}content")
             for key in ("url", "type", "medium", "width", "height", "fileSize"):
@@ -66,13 +107,6 @@ class _MediaEntry(BaseEntryExtension):
                 credit = etree.SubElement(content, f"{{{MEDIA_NS}}}credit")
                 credit.text = photo["credit"]
         return item
-
-    def extend_atom(self, entry):
-        elements = [child for child in entry if isinstance(child.tag, str) and etree.QName(child).localname == "link"]
-        for element, link in zip(elements, self.links, strict=True):
-            for key, value in link.items():
-                element.set(key, value)
-        return self.extend_rss(entry)
 
 
 def channels(views: list[ReleaseView], context: RenderContext) -> list[Channel]:
@@ -112,8 +146,8 @@ def write(
     locate: Callable[[str], Path],
     carryover: Carryover | None = None,
 ) -> dict[str, str]:
-    """Write the RSS and Atom feeds of every channel; return the full-text HTML of the releases they carry
-    (those of carried-over channels from `known`, when it has them).
+    """Write the RSS, Atom and JSON feeds of every channel; return the full-text HTML of the releases they
+    carry (those of carried-over channels from `known`, when it has them).
 
     `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
     `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
@@ -133,16 +167,17 @@ def write(
             if name == sections.RSS and not channel.views and _source_date_epoch() is None:
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
+    jsonfeed.write(feeds, items, files, context, locate)
     kept = {slug: known[slug] for slug in carried - items.keys() if isinstance(known.get(slug), str)}
     return kept | {slug: item.full_text for slug, item in items.items()}
 
 
 def _carried(channel: Channel, carryover: Carryover) -> bool:
-    """Both feeds of a channel are carried over from the published build (their items and texts unchanged)."""
+    """Every feed of a channel (RSS, Atom, JSON) is carried over from the published build (items unchanged)."""
     epoch = None if channel.views else os.environ.get("SOURCE_DATE_EPOCH", "")
     parts = [channel.folder, channel.title, channel.description, channel.lang, epoch]
     key = carryover.key("feed", parts, channel.views)
-    carried = [carryover.unchanged(channel.folder + name, key) for name in (sections.RSS, sections.ATOM)]  # both
+    carried = [carryover.unchanged(channel.folder + name, key) for name in sections.FEED_TYPES]  # each of them
     return all(carried)
 
 
@@ -204,6 +239,9 @@ def _generator(channel: Channel, items: dict[str, Item], context: RenderContext)
     feed.author({"name": context.site.organization})
     feed.language(channel.lang)
     feed.generator(GENERATOR)
+    if config.websub_hub:
+        feed.register_extension("websub", _WebSubFeed)
+        feed.websub.hub = urls.uri(config.websub_hub)
     if config.logo is not None:
         logo = urls.absolute(base, context.site.logo_name)
         feed.logo(logo)
@@ -242,6 +280,10 @@ def _entry(entry, item: Item) -> None:
         entry.category(term=tag)
     entry.dc.dc_language(release.lang)
     entry.media.photos = list(item.photos)
+    entry.media.alternates = [
+        {"rel": "alternate", "type": AGENCY_TYPES["ninjs"], "href": view.absolute(view.ninjs_name)},
+        {"rel": "alternate", "type": AGENCY_TYPES["newsml"], "href": view.absolute(view.newsml_name)},
+    ]
 
 
 def _source_date_epoch() -> dt.datetime | None:

@@ -133,15 +133,8 @@ def write(
                 next=urls.absolute(context.config.base_url, next_path.removesuffix("index.html")) if next_path else "",
             )
             feeds = [
-                {"title": title, "href": root + folder + sections.RSS, "type": sections.FEED_TYPES[sections.RSS]}
-                for title, folder in listing.feeds
-            ]
-            feeds += [
-                {
-                    "title": f"{title} (Atom)",
-                    "href": root + folder + sections.ATOM,
-                    "type": sections.FEED_TYPES[sections.ATOM],
-                }
+                {"title": title + sections.FEED_SUFFIXES[name], "href": root + folder + name, "type": media_type}
+                for name, media_type in sections.FEED_TYPES.items()
                 for title, folder in listing.feeds
             ]
             written.append(path)

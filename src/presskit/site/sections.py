@@ -9,7 +9,9 @@ from presskit.text import tags
 
 RSS = "feed.xml"  # every section's RSS 2.0 feed, in its folder
 ATOM = "atom.xml"  # and its Atom 1.0 feed
-FEED_TYPES = {RSS: "application/rss+xml", ATOM: "application/atom+xml"}
+JSON = "feed.json"  # and its JSON Feed 1.1
+FEED_TYPES = {RSS: "application/rss+xml", ATOM: "application/atom+xml", JSON: "application/feed+json"}
+FEED_SUFFIXES = {RSS: "", ATOM: " (Atom)", JSON: " (JSON Feed)"}  # after the feed's title in the pages' links
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,11 @@ class Section:
     def feed(self, name: str = RSS) -> str:
         """The path of one of the section's feeds, relative to the site root."""
         return self.folder + name
+
+
+def is_feed(relative: str) -> bool:
+    """True for the path of a section's feed (`tags/energy/atom.xml`), relative to the site root."""
+    return relative.rpartition("/")[2] in FEED_TYPES
 
 
 def newest_first(views: list[ReleaseView]) -> list[ReleaseView]:

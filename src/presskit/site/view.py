@@ -147,6 +147,14 @@ class ReleaseView:
     def docx_name(self) -> str:
         return f"{self.slug}.docx"
 
+    @property
+    def ninjs_name(self) -> str:
+        return ninjs_name(self.slug)
+
+    @property
+    def newsml_name(self) -> str:
+        return newsml_name(self.slug)
+
     def absolute(self, path: str = "") -> str:
         """Absolute URL of a file in this release's folder (the page itself when path is empty)."""
         return urls.absolute(self.config.base_url, f"{self.slug}/{path}") if path else self.url
@@ -172,6 +180,16 @@ class ReleaseView:
         """The tel: link (E.164) of a phone number, "" when it is not a valid number (for template overrides
         that still call it; the built-in templates use the contact's phone_tel and mobile_tel)."""
         return contacts.tel(number, contacts.region(self.config)) if number else ""
+
+
+def ninjs_name(slug: str) -> str:
+    """The file name of a release's IPTC ninjs item (renderers/ninjs.py)."""
+    return f"{slug}.ninjs.json"
+
+
+def newsml_name(slug: str) -> str:
+    """The file name of a release's IPTC NewsML-G2 item (renderers/newsml.py)."""
+    return f"{slug}.newsml.xml"
 
 
 def language_name(lang: str) -> str:

@@ -14,7 +14,7 @@ from presskit.sources.yamlreader import Mapping, Mark, Node, Scalar, Sequence
 from presskit.text import dateline, language, markup, textcheck, typography, urls
 
 LINK_FIELDS = {"label": False, "url": True}
-PHOTO_FIELDS = {"file": True, "alt": True, "caption": False, "credit": False}
+PHOTO_FIELDS = {"file": True, "alt": True, "caption": False, "credit": False, "creator": False, "copyright": False}
 CONTACT_FIELDS = {"name": True, "role": False, "email": False, "phone": False, "mobile": False, "social": False}
 KINDS = {Scalar: "text", Sequence: "a list", Mapping: "a mapping"}
 
@@ -192,6 +192,9 @@ class FieldReader:
                 height=info.height,
                 media_type=info.media_type,
                 convert=info.convert,
+                creator=self._typeset(self._text(fields.get("creator"), "photos.creator")),
+                copyright=self._typeset(self._text(fields.get("copyright"), "photos.copyright")),
+                orientation=info.orientation,
             )
 
     def _contacts(self, node: Node | None):

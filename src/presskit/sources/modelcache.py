@@ -25,7 +25,7 @@ from pathlib import Path
 from presskit.model import Contact, Link, Photo, Release
 
 CACHE_FILE = Path(".presskit") / "cache" / "releases.json"
-FORMAT = 1
+FORMAT = 2
 
 
 def _signing_key() -> bytes | None:
@@ -189,6 +189,7 @@ def encode_release(release: Release) -> dict:
         "links": [_link(link) for link in release.links],
         "photos": [
             [str(p.source), p.filename, p.alt, p.caption, p.credit, p.width, p.height, p.media_type, p.convert]
+            + [p.creator, p.copyright, p.orientation]
             for p in release.photos
         ],
         "photos_note": release.photos_note,
@@ -221,7 +222,7 @@ def decode_release(data: dict) -> Release:
         section=data["section"],
         lead=data["lead"],
         links=tuple(Link(*link) for link in data["links"]),
-        photos=tuple(Photo(Path(s), f, a, c, cr, w, h, t, v) for s, f, a, c, cr, w, h, t, v in data["photos"]),
+        photos=tuple(Photo(Path(s), *rest) for s, *rest in data["photos"]),
         photos_note=data["photos_note"],
         photo_credits=data["photo_credits"],
         tags=tuple(data["tags"]),

@@ -40,6 +40,7 @@ class ImageInfo:
     height: int
     media_type: str
     convert: bool = False  # the PDF and the DOCX get an sRGB 8-bit copy (see rendition), not the file itself
+    orientation: int = 1  # the EXIF orientation (1 to 8; 1 is upright)
 
     @property
     def extension(self) -> str:
@@ -109,7 +110,7 @@ def inspect(path: Path, reference: str) -> ImageInfo:
         ) from None
     if orientation in (5, 6, 7, 8):  # a quarter turn: the photo is shown on its side
         width, height = height, width
-    _CHECKED[version] = ImageInfo(path, width, height, FORMATS[kind], convert)
+    _CHECKED[version] = ImageInfo(path, width, height, FORMATS[kind], convert, orientation)
     return _CHECKED[version]
 
 
