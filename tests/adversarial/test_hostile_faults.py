@@ -13,14 +13,14 @@ from pathlib import Path
 from PIL import Image
 
 from support.hostile import file_size_limit, mount_tmpfs
-from support.project import GOOD_RELEASE, error_lines, make_project, run_presskit, tree_digest
+from support.project import GOOD_RELEASE, error_lines, expected_store, make_project, run_presskit, tree_digest
 
 SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of the body, with more words in it.")
 
 
 def _published(project: Path) -> list[str]:
-    """What is in .out.builds: after a successful build, only the folder `out` points to and its manifest,
-    besides the store's marker and the builds' lock file."""
+    """What is in .out.builds: after a successful build, only the folder `out` points to, its manifest and the
+    release folders it links to, besides the store's marker and the builds' lock file."""
     return sorted(p.name for p in (project / ".out.builds").iterdir())
 
 
@@ -66,8 +66,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_build_never_a_mix(t
     result = run_presskit("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert tree_digest(project / "out") == digests[target]
-    published = os.readlink(project / "out").split("/")[-1]
-    assert _published(project) == [".presskit-store", published, "lock", f"manifest-{published}.json"], outcomes
+    assert _published(project) == expected_store(project / "out"), outcomes
 
 
 def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path: Path):
@@ -102,12 +101,8 @@ def test_a_full_disk_while_writing_gives_a_clear_message_and_keeps_out(tmp_path:
         assert tree_digest(disk / "out") == before
         assert os.readlink(disk / "out") == link
         build = link.split("/")[-1]
-        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == [
-            ".presskit-store",
-            build,
-            "lock",
-            f"manifest-{build}.json",
-        ]
+        assert build == os.path.basename(os.path.realpath(disk / "out"))
+        assert sorted(p.name for p in (disk / ".out.builds").iterdir()) == expected_store(disk / "out")
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)

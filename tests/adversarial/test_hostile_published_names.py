@@ -12,6 +12,7 @@ from PIL import Image
 
 from support.hostile import build_refused, write
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
+from support.readers import files_under
 
 SLUG = "2024-01-15-good"
 KIT = f"{SLUG}-press-kit.zip"
@@ -43,7 +44,7 @@ DOCUMENTS = (f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.ninjs.json", f"{SLUG}.newsm
 
 
 def _published(out: Path) -> set[str]:
-    return {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    return {str(p.relative_to(out)) for p in files_under(out)}
 
 
 def _build(project: Path) -> Path:
@@ -132,6 +133,8 @@ def test_a_logo_named_html_or_index_is_published_as_logo_with_its_image_extensio
             "atom.xml",
             "feed.json",
             "sitemap.xml",
+            "sitemap-pages.xml",
+            f"sitemap-{SLUG[:4]}.xml",
             "robots.txt",
             f"{SLUG}/index.html",
             *(f"{SLUG}/{name}" for name in DOCUMENTS),

@@ -18,7 +18,7 @@ import pytest
 from lxml import html
 
 from support.project import make_project, run_presskit, tree_digest
-from support.readers import REPO, read_feed
+from support.readers import REPO, read_feed, sitemap_text
 
 NOW = "2026-01-01T00:00:00+00:00"
 CONTACT = "contacts:\n  - name: Ann Example\n    email: ann@example.org\n"
@@ -245,7 +245,7 @@ def test_no_bidi_control_leaks_into_any_output_and_a_balanced_one_stays(built):
         "tag page": (out / "tags" / "finance" / "index.html").read_text(encoding="utf-8"),
         "rss": (out / "feed.xml").read_text(encoding="utf-8"),
         "atom": (out / "atom.xml").read_text(encoding="utf-8"),
-        "sitemap": (out / "sitemap.xml").read_text(encoding="utf-8"),
+        "sitemap": sitemap_text(out),
     }
     reader = pypdf.PdfReader(_pdf(project, BIDI))
     texts["pdf metadata"] = repr(dict(reader.metadata))

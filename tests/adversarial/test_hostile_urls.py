@@ -14,6 +14,7 @@ from lxml import etree, html
 from PIL import Image
 
 from support.project import make_project, run_presskit
+from support.readers import SITEMAP_NS, sitemap_urls, sitemaps
 from support.w3cfeed import validate
 
 BASE = "https://presse.example.org/actualités/"
@@ -123,15 +124,12 @@ def test_visible_text_stays_readable(out: Path):
 
 
 def test_sitemap_and_robots_have_urls_that_read_back_to_the_pages(out: Path):
-    locs = (
-        etree.parse(str(out / "sitemap.xml"))
-        .getroot()
-        .xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    )
+    locs = [url.findtext("s:loc", namespaces=SITEMAP_NS) for url in sitemap_urls(out)]
     assert ENCODED_BASE + "tags/%E6%97%A5%E6%9C%AC/" in locs and ENCODED_BASE + "tags/%E9%A3%9F%E5%93%81/" in locs
     assert {BASE + "tags/日本/", BASE + "tags/食品/", BASE + "2024-01-15-food-fair/"} <= {unquote(url) for url in locs}
-    for url in xml_urls(out / "sitemap.xml"):
-        assert located(url, out).is_file(), url
+    for sitemap in [out / "sitemap.xml", *sitemaps(out)]:
+        for url in xml_urls(sitemap):
+            assert located(url, out).is_file(), url
     assert (out / "robots.txt").read_text().splitlines()[-1] == f"Sitemap: {ENCODED_BASE}sitemap.xml"
 
 

@@ -228,5 +228,6 @@ def test_empty_project_builds_an_empty_newsroom_with_defaults(tmp_path: Path):
         "feed.json",
         "newsroom.css",
         "sitemap.xml",
+        "sitemap-pages.xml",
         "robots.txt",
     }

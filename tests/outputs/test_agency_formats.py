@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from support.project import GOOD_RELEASE, copy_sample_project, make_project, run_presskit
-from support.readers import REPO, read_feed
+from support.readers import REPO, files_under, read_feed, sitemap_text
 
 STANDARDS = REPO.parent / "shared" / "standards"
 NINJS_SCHEMA = STANDARDS / "ninjs-schema_2.2.json"
@@ -310,7 +310,7 @@ def test_the_page_announces_both_files_and_the_sitemap_lists_pages_only(samples:
         alternates = {link.get("type"): link.get("href") for link in page.xpath("//head/link[@rel='alternate'][@type]")}
         assert alternates[NINJS_TYPE] == f"{slug}.ninjs.json" and (samples / slug / alternates[NINJS_TYPE]).is_file()
         assert alternates[NEWSML_TYPE] == f"{slug}.newsml.xml" and (samples / slug / alternates[NEWSML_TYPE]).is_file()
-    sitemap = (samples / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = sitemap_text(samples)
     assert "ninjs" not in sitemap and "newsml" not in sitemap
 
 
@@ -337,7 +337,7 @@ def test_every_feed_item_links_both_files(samples: Path):
 
 def test_embargoed_copies_carry_the_embargo_and_out_has_none_of_their_files(samples: Path, embargo_build: Path):
     assert not (samples / EMBARGOED).exists()
-    assert not [p for p in samples.rglob("*") if p.is_file() and EMBARGOED in p.read_text(errors="ignore")]
+    assert not [p for p in files_under(samples) if EMBARGOED in p.read_text(errors="ignore")]
     item = _ninjs(embargo_build / "private", EMBARGOED)
     assert item["embargoed"] == "2027-01-15T09:00:00+01:00"
     assert item["uri"] == f"urn:newsml:presse.example.org:20270115:{EMBARGOED}"

@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 
 from support.project import GOOD_RELEASE, make_project, run_presskit
-from support.readers import everything_under, pdf_text, read_feed
+from support.readers import everything_under, pdf_text, read_feed, sitemap_text
 
 BASE = "https://presse.example.org/"
 SECRET_TITLE = "Merger of the two regional airports"
@@ -62,7 +62,7 @@ def test_embargoed_release_leaves_no_trace_before_lift_and_is_complete_after(emb
     assert SECRET_BODY in pdf_text(folder / "2024-02-01-airport-merger.pdf")
     assert SECRET_TITLE in (out / "index.html").read_text()
     assert [e.title for e in read_feed(out / "feed.xml").entries] == [SECRET_TITLE, "A good release"]
-    assert BASE.replace("presse", "news") + "2024-02-01-airport-merger/" in (out / "sitemap.xml").read_text()
+    assert BASE.replace("presse", "news") + "2024-02-01-airport-merger/" in sitemap_text(out)
     assert (out / "tags" / "airports" / "index.html").is_file()
 
 

@@ -3,13 +3,14 @@ what aggregators need; linked from the pages that they follow."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import quote
 
 from lxml import etree, html
 
 from support.project import GOOD_RELEASE, MINIMAL_CONFIG, make_project, run_presskit
-from support.readers import read_feed
+from support.readers import files_under, read_feed, sitemap_text
 from support.w3cfeed import validate
 
 BASE = "https://presse.example.org/"
@@ -18,11 +19,11 @@ MEDIA = "http://search.yahoo.com/mrss/"
 
 
 def feed_files(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
+    return [p for p in files_under(out) if p.name in ("feed.xml", "atom.xml")]
 
 
 def sizes_of(out: Path, base: str) -> dict[str, int]:
-    return {base + quote(str(p.relative_to(out))): p.stat().st_size for p in out.rglob("*") if p.is_file()}
+    return {base + quote(str(p.relative_to(out))): p.stat().st_size for p in files_under(out)}
 
 
 def location_of(path: Path, out: Path) -> str:
@@ -169,7 +170,7 @@ def test_index_and_release_pages_advertise_their_feeds(samples: Path):
         )
         assert len(feeds) >= 2, page
         for href in feeds:
-            assert (page.parent / href).resolve().is_file(), (page, href)
+            assert Path(os.path.normpath(page.parent / href)).is_file(), (page, href)  # as a browser resolves it
     release = html.parse(str(samples / "2024-06-03-research-call" / "index.html"))
     assert release.xpath("//link[@type='application/rss+xml']/@href") == ["../feed.xml", "../fr/feed.xml"]
 
@@ -191,4 +192,4 @@ def test_feeds_carry_the_newest_feed_size_items_and_the_listings_everything(tmp_
         "Release 2",
         "Release 1",
     ]
-    assert "2024-01-01-r1" in (out / "sitemap.xml").read_text()
+    assert "2024-01-01-r1" in sitemap_text(out)

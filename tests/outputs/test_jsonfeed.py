@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -230,7 +231,7 @@ def test_pages_announce_the_json_feeds(samples: Path):
     release = html.parse(str(samples / "2024-06-03-research-call" / "index.html"))
     assert release.xpath("//link[@type='application/feed+json']/@href") == ["../feed.json", "../fr/feed.json"]
     for href in release.xpath("//link[@type='application/feed+json']/@href"):
-        assert (samples / "2024-06-03-research-call" / href).resolve().is_file()
+        assert Path(os.path.normpath(samples / "2024-06-03-research-call" / href)).is_file()  # as a browser resolves it
 
 
 def test_the_spec_check_rejects_a_broken_feed(samples: Path):

@@ -53,6 +53,14 @@ def error_lines(stderr: str) -> list[str]:
     ]
 
 
+def expected_store(out: Path) -> list[str]:
+    """What the build store beside `out` holds after a build, nothing left over: its marker and lock file, the
+    published build folder and its manifest, and the release folders that build links to (`<slug> -> ../release-*`)."""
+    published = Path(os.path.realpath(out))
+    releases = [os.readlink(entry.path)[3:] for entry in os.scandir(published) if entry.is_symlink()]
+    return sorted([".presskit-store", published.name, "lock", f"manifest-{published.name}.json", *releases])
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under a folder (links followed) with its SHA-256: to prove a tree did not change."""
     digest = {}

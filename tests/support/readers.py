@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -12,11 +13,21 @@ from pathlib import Path
 import docx
 import feedparser
 import pypdf
+from lxml import etree
 
 REPO = Path(__file__).resolve().parents[2]  # tests/support/readers.py -> the repository
 # The reference communiqué as the press service published it (a copy of ../shared/seeds/, kept in the
 # repository so that the tests do not depend on where the clone lives).
 SEED = REPO / "tests" / "data" / "000_bed6a7fd4119041d.txt"
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file under a folder, links followed (a release of out/ is a link to its folder in the build store),
+    sorted: what a web server pointed at the folder can serve."""
+    found = []
+    for root, _dirs, files in os.walk(folder, followlinks=True):
+        found.extend(Path(root) / name for name in files)
+    return sorted(found)
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -67,9 +78,7 @@ class _TextParser(HTMLParser):
 def everything_under(out: Path) -> str:
     """Every byte under out/, decoded, plus the text a reader extracts from each PDF and DOCX, and each zip's members."""
     parts = []
-    for path in sorted(out.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in files_under(out):  # links followed: a release is a link to its folder in the build store
         parts.append(str(path.relative_to(out)))
         data = path.read_bytes()
         parts.append(data.decode("utf-8", errors="replace"))
@@ -232,3 +241,26 @@ def pdf_image_sizes(path: Path) -> list[list[tuple[int, int]]]:
         return sizes
 
     return [drawn(page, page.get("/Resources")) for page in reader.pages]
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def sitemaps(out: Path) -> list[Path]:
+    """The sitemaps the sitemap index (out/sitemap.xml) names, as files of out/, in its order."""
+    index = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex", index.tag
+    base = index.xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    return [out / url.rsplit("/", 1)[1] for url in base]
+
+
+def sitemap_urls(out: Path) -> list[etree._Element]:
+    """Every <url> element of every sitemap the index names."""
+    return [
+        url for path in sitemaps(out) for url in etree.parse(str(path)).getroot().xpath("s:url", namespaces=SITEMAP_NS)
+    ]
+
+
+def sitemap_text(out: Path) -> str:
+    """The index and every sitemap it names, as one text."""
+    return "".join(path.read_text(encoding="utf-8") for path in [out / "sitemap.xml", *sitemaps(out)])

@@ -1,8 +1,9 @@
-"""The manifest kept beside each build: the fingerprint and files of every release it rendered.
+"""The manifest kept beside each build: the fingerprint, files and release folder of every release it links.
 
 It lives in `.out.builds/manifest-<build folder>.json`, never inside the published folder, and is
-written before the atomic swap: the next build reuses a release's files (hard links, or copies across
-file systems) when its fingerprint is unchanged, and renders it again otherwise.
+written before the atomic swap: the next build links a release's folder of the store again when its
+fingerprint is unchanged, and renders it into a new folder otherwise. It also records, for each newsroom
+file (listing page, feed, sitemap), the key of what it was made from: an unchanged one is carried over.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from presskit import __version__
-from presskit.build.staging import Staging
+from presskit.build.staging import RELEASE_PREFIX, Staging
 
 PREFIX = "manifest-"
 
@@ -28,8 +30,9 @@ class Published:
     """What the published build holds, by its manifest: its folder, its releases and its newsroom files."""
 
     folder: Path | None = None
-    releases: dict[str, dict] = field(default_factory=dict)  # slug: {"fingerprint", "files", ...}
-    site: tuple[str, ...] = ()  # the newsroom-level files: listings, feeds, sitemap, stylesheet, logo
+    releases: dict[str, dict] = field(default_factory=dict)  # slug: {"fingerprint", "files", "folder", ...}
+    # newsroom-level file: [the key of what it was made from, its inode, size and modification time (ns)]
+    site: dict[str, list] = field(default_factory=dict)
 
 
 def read(staging: Staging) -> Published:
@@ -41,38 +44,93 @@ def read(staging: Staging) -> Published:
         data = json.loads(_path(staging.store, previous).read_bytes())
         if data.get("presskit") != __version__:
             return Published()
-        return Published(previous, dict(data["releases"]), tuple(data.get("site", ())))
+        site = data.get("site", {})
+        if not isinstance(site, dict):  # a manifest of the earlier layout: the newsroom files are made again
+            site = {}
+        return Published(previous, dict(data["releases"]), {str(k): v for k, v in site.items() if isinstance(v, list)})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Published()
 
 
-def write(staging: Staging, entries: dict[str, dict]) -> None:
-    """Record what the new build folder holds (before it is published)."""
-    data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": sorted(staging.site)}
-    _path(staging.store, staging.folder).write_text(json.dumps(data, indent=0), encoding="utf-8")
+def write(staging: Staging, entries: dict[str, dict], keys: dict[str, str]) -> None:
+    """Record what the new build folder holds, once its files are written (before it is published)."""
+    site = {relative: [key, *file_stamp(staging.folder / relative)] for relative, key in sorted(keys.items())}
+    data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": site}
+    _path(staging.store, staging.folder).write_text(json.dumps(data, separators=(",", ":")), encoding="ascii")
 
 
 def intact(published: Published, slugs: set[str]) -> bool:
-    """The published build holds exactly these releases and exactly the files its manifest records, no
-    more and no fewer: a build that renders nothing may then keep it instead of making a new one."""
+    """The published build holds exactly these releases, each the link to its release folder, and exactly the
+    newsroom files its manifest records, no more and no fewer: a build that renders nothing and makes the same
+    newsroom files may then keep it instead of making a new one. The release folders are not read: they are
+    written once and never changed (`build --verify` compares every byte)."""
     if published.folder is None or not published.site or slugs != published.releases.keys():
         return False
     try:
-        expected = {f"{slug}/{name}" for slug in slugs for name in published.releases[slug]["files"]} | set(
-            published.site
-        )
-    except (KeyError, TypeError):  # a manifest edited by hand
+        links = {slug: "../" + published.releases[slug]["folder"] for slug in slugs}
+    except (KeyError, TypeError):  # a manifest of the earlier layout, or edited by hand
         return False
     found = set()
-    for folder, _dirs, files in os.walk(published.folder):
-        where = os.path.relpath(folder, published.folder)
-        found.update(name if where == "." else f"{where}/{name}" for name in files)
-    return found == expected
+    try:
+        with os.scandir(published.folder) as entries:
+            for entry in entries:
+                if entry.name in links:
+                    if not entry.is_symlink() or os.readlink(entry.path) != links[entry.name]:
+                        return False
+                elif entry.is_dir(follow_symlinks=False):
+                    for folder, _dirs, files in os.walk(entry.path):
+                        where = os.path.relpath(folder, published.folder)
+                        found.update(f"{where}/{name}" for name in files)
+                else:
+                    found.add(entry.name)
+    except OSError:
+        return False
+    if found != published.site.keys():
+        return False
+    store = published.folder.parent
+    return all(untouched(store, entry) for entry in published.releases.values())
 
 
-def same_newsroom(published: Published, files: dict[str, bytes]) -> bool:
-    """The staged newsroom-level files are, byte for byte, the ones in the published folder."""
-    if published.folder is None or files.keys() != set(published.site):
+def file_stamp(path: Path) -> list[int]:
+    """A newsroom file's inode, size and modification time (ns): an edit by hand changes them."""
+    status = os.lstat(path)
+    return [status.st_ino, status.st_size, status.st_mtime_ns]
+
+
+def carried(published: Published, relative: str, key: str) -> Path | None:
+    """The published newsroom file made from `key`, as its build wrote it; None if there is none."""
+    recorded = published.site.get(relative)
+    if published.folder is None or not recorded or recorded[0] != key:
+        return None
+    path = published.folder / relative
+    try:
+        return path if file_stamp(path) == recorded[1:] else None
+    except OSError:
+        return None
+
+
+def stamp(folder: Path) -> int:
+    """A release folder's change time (ns): adding, removing or renaming a file in it changes it."""
+    return os.lstat(folder).st_ctime_ns
+
+
+def untouched(store: Path, entry: dict) -> bool:
+    """The release folder of a manifest entry is there, as it was when its build recorded it (no file added
+    or removed since: its change time is the one recorded). One lstat, whatever the number of its files."""
+    folder = entry.get("folder")
+    if not isinstance(folder, str) or not folder.startswith(RELEASE_PREFIX) or "/" in folder:
+        return False
+    try:
+        status = os.lstat(store / folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and status.st_ctime_ns == entry.get("stamp")
+
+
+def same_newsroom(published: Published, files: dict[str, bytes], kept: dict[str, Path]) -> bool:
+    """The newsroom-level files of the new build are the published ones: those carried over, and those made
+    again (the stylesheet, robots.txt, the sitemap index ...) byte for byte the same."""
+    if published.folder is None or files.keys() | kept.keys() != published.site.keys():
         return False
     try:
         return all((published.folder / name).read_bytes() == data for name, data in files.items())
@@ -85,13 +143,26 @@ def files_of(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
-def reuse(previous: Path, slug: str, files: list[str], staging: Staging) -> bool:
-    """Bring a release's files from the previous build into the new one; False if any is missing."""
-    source = previous / slug
-    target = staging.folder / slug  # slug: a validated file name
+def reuse(previous: Path, slug: str, entry: dict, staging: Staging) -> bool:
+    """Link a release's folder of the store into the new build; False if it or one of its files is missing.
+
+    A release folder changed since it was recorded (a file added or removed by hand), and a release of a build
+    made before release folders existed (its files in the build folder itself), have the files the manifest
+    names hard-linked (copied across file systems) into a new release folder.
+    """
+    folder = entry.get("folder")
+    if folder is not None and untouched(staging.store, entry):
+        staging.link_release(slug, folder)
+        return True
+    if folder is None:
+        source = previous / slug
+    elif isinstance(folder, str) and folder.startswith(RELEASE_PREFIX) and "/" not in folder:
+        source = staging.store / folder  # changed by hand (a file added or removed): its files, in a new folder
+    else:
+        return False
     try:
-        os.mkdir(target)
-        for name in files:
+        target = staging.new_release(slug)
+        for name in entry["files"]:
             if name in ("", ".", "..") or name.startswith("/") or ".." in name.split("/"):
                 raise OSError(f"unexpected file name in the manifest: {name!r}")
             if "/" in name:
@@ -100,9 +171,11 @@ def reuse(previous: Path, slug: str, files: list[str], staging: Staging) -> bool
                 os.link(source / name, target / name)
             except OSError:
                 shutil.copy2(source / name, target / name)
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
+    except (OSError, KeyError, TypeError):
+        staging.drop_release(slug)
         return False
+    entry["folder"] = staging.releases[slug]
+    entry["stamp"] = stamp(target)
     return True
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 MARKER = ".presskit-store"  # in every build store: "presskit made this folder and may clean it"
 LOCK = "lock"
 # Everything presskit writes in a build store; a store holding anything else is not presskit's.
-_STORE_NAMES = re.compile(r"^(build-[^/]+|previous-[^/]+|manifest-[^/]+\.json|\.link-[^/]+|lock|\.presskit-store)$")
+_STORE_NAMES = re.compile(
+    r"^(build-[^/]+|release-[^/]+|previous-[^/]+|manifest-[^/]+\.json|\.link-[^/]+|lock|\.presskit-store)$"
+)
 _STORE_FOLDER = re.compile(r"^\..+\.builds$")
 
 

@@ -95,8 +95,9 @@ def build(
 ) -> BuildResult:
     """Build the whole newsroom into a staging folder and publish it only if nothing failed.
 
-    A release whose fingerprint matches the published build's manifest is not rendered again: its
-    files are linked from that build. Listings, feeds and the sitemap are always written afresh.
+    A release whose fingerprint matches the published build's manifest is not rendered again: its folder
+    in the store is linked from the new build. Listing pages, feeds and sitemaps whose releases and
+    neighbours are unchanged are carried over too; the others are written afresh.
     With `options.executor`, releases are rendered on that Dask cluster (build/cluster.py); one that
     cannot be reached or would not render the same bytes refuses the build before anything is written.
     """
@@ -197,6 +198,7 @@ class NewsroomBuild:
     entries: dict[str, dict] = field(default_factory=dict)  # the new manifest: what each release's files are
     deferred: Path | None = None  # the published build: nothing to render, its files linked only if needed
     force: bool = False  # render every release: nothing is reused from the published build
+    reuse: plan.SiteReuse | None = None  # which listing pages, feeds and sitemaps are carried over
 
     def locate(self, relative: str) -> Path:
         """Where a release's file of this build can be read: the new folder, or the published build whose
@@ -258,11 +260,14 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     if run.force:
         published = dataclasses.replace(published, releases={})
     decision = plan.make(run.public, run.views, run.config, run.context.languages, published)
+    run.reuse = plan.SiteReuse(decision, manifest.Published() if run.force else published, staging)
     by_slug = {view.slug: view for view in run.views}
     for slug in decision.reuse:
         progress.reused(slug)
     listing_pages = None
-    lost: list[ReleaseView] = []  # reused releases whose files the published build lost: rendered again
+    lost: list[ReleaseView] = []  # reused releases whose folders the store lost: rendered again
+    for view in decision.render:  # each rendered release gets a new folder in the store, linked in the build
+        staging.new_release(view.slug)
     try:
         started = partial(progress.start, len(decision.render), len(run.views) - len(decision.render))
         with run.pool.start(decision.render, staging, started, _report_done(progress)) as rendering:
@@ -273,13 +278,15 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
                 run.entries.update(decision.reuse)
             else:
                 for slug, entry in decision.reuse.items():
-                    if manifest.reuse(published.folder, slug, entry["files"], staging):
+                    if manifest.reuse(published.folder, slug, entry, staging):
                         run.entries[slug] = entry
                     else:
                         lost.append(by_slug[slug])
             if rendering.pending and not lost:
                 listing_pages = _listings(run)
             outcomes = rendering.results()
+        for view in lost:
+            staging.new_release(view.slug)
         outcomes.update(run.pool.render(lost, staging, done=_report_done(progress)))
     finally:
         progress.finish()
@@ -292,7 +299,9 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
         if outcome.ok:
             run.entries[view.slug] = {
                 "fingerprint": decision.fingerprints[view.slug],
-                "files": manifest.files_of(staging.folder / view.slug),
+                "files": manifest.files_of(staging.release_folder(view.slug)),
+                "folder": staging.releases[view.slug],
+                "stamp": manifest.stamp(staging.release_folder(view.slug)),
                 "fragments": outcome.texts,
             }
             result.rendered.append(view.slug)
@@ -303,26 +312,29 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     if listing_pages is None:
         listing_pages = _listings(run)
     known = {slug: entry.get("full_text") for slug, entry in run.entries.items()}
-    full_texts = feed.write(run.views, staging, run.context, known, run.locate)
-    sitemap.write(run.views, listing_pages, staging, run.context)
-    if result.hub:  # compared only when there is a hub to tell
+    full_texts = feed.write(run.views, staging, run.context, known, run.locate, run.reuse)
+    sitemap.write(run.views, listing_pages, staging, run.context, run.reuse)
+    if result.hub:  # compared only when there is a hub to tell (a carried-over feed is unchanged)
         result.changed_feeds = _changed_feeds(staging, run.config.base_url)
-    if run.deferred is not None and manifest.same_newsroom(published, staging.site):
+    if run.deferred is not None and manifest.same_newsroom(published, staging.site, staging.kept):
         publication.keep()  # nothing changed: the published build stays, untouched
         return
 
     if run.deferred is not None:
         for slug, entry in run.entries.items():
-            if not manifest.reuse(run.deferred, slug, entry["files"], staging):
+            if not manifest.reuse(run.deferred, slug, entry, staging):
                 raise StagingError(f"the published build lost the files of {slug}; build again")
         run.deferred = None
     for view in run.views:
+        entry = run.entries[view.slug]
         run.entries[view.slug] = {
-            **run.entries[view.slug],
-            "fragments": fragments.remember(view),
-            "full_text": full_texts.get(view.slug),
+            **entry,
+            "fragments": fragments.remember(view) if "body_html" in vars(view) else entry.get("fragments"),
+            "full_text": full_texts.get(view.slug),  # kept for the releases the feeds carry now
         }
-    manifest.write(staging, run.entries)
+    keys = {relative: run.reuse.keys.get(relative, "") for relative in (*staging.site, *staging.kept)}
+    staging.flush()
+    manifest.write(staging, run.entries, keys)
 
 
 def _changed_feeds(staging: Staging, base_url: str) -> list[str]:
@@ -346,7 +358,7 @@ def _listings(run: NewsroomBuild) -> list[str]:
     for view in run.views:
         if view.slug in run.entries:
             fragments.recall(view, run.entries[view.slug].get("fragments"))
-    return newsroom.write(run.views, run.staging, run.context)
+    return newsroom.write(run.views, run.staging, run.context, run.reuse)
 
 
 def _report_done(progress: Silent):

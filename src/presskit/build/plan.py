@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from presskit.build import manifest
+from presskit.build.staging import Staging
 from presskit.model import Config
 from presskit.site import templates
 from presskit.site.view import ReleaseView
@@ -37,6 +39,7 @@ class Plan:
     """The decision for one build: each release's fingerprint, what to render, what to reuse."""
 
     fingerprints: dict[str, str]
+    site: str  # the site's fingerprint (every release's includes it)
     render: list[ReleaseView]
     reuse: dict[str, dict]  # slug: the published manifest entry, whose files are linked into the new build
     # Nothing to render and the published build intact: its files are linked only if the newsroom files turn
@@ -63,7 +66,7 @@ def make(
     dropped = sorted(set(published.releases) - set(fingerprints))
     render = [view for view in views if view.slug not in reuse]
     unchanged = not render and manifest.intact(published, set(reuse))
-    return Plan(fingerprints, render, reuse, unchanged, dropped)
+    return Plan(fingerprints, site, render, reuse, unchanged, dropped)
 
 
 def site_fingerprint(config: Config, languages: tuple[str, ...]) -> str:
@@ -106,3 +109,35 @@ def rendering_libraries() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[library] = "none"
     return found
+
+
+class SiteReuse:
+    """Which newsroom-level files (listing pages, feeds, sitemaps) a build carries over from the published one.
+
+    Each file gets a key: the site's fingerprint, what the file says besides its releases (its place, page
+    number, neighbours, titles), and the slugs and fingerprints of the releases it shows, in order. A file whose key is
+    the one the published build's manifest records is linked from it instead of being made again.
+    """
+
+    def __init__(self, decision: Plan, published: manifest.Published, staging: Staging):
+        self.fingerprints = decision.fingerprints
+        self.site = decision.site
+        self.published = published
+        self.staging = staging
+        self.keys: dict[str, str] = {}  # the new manifest's record of the newsroom files
+
+    def key(self, kind: str, parts: object, views: Iterable[ReleaseView] = ()) -> str:
+        """The key of one newsroom file: what kind, its own parts (JSON-able), and its releases."""
+        releases = [(view.slug, self.fingerprints[view.slug]) for view in views]  # a renamed file keeps its digest
+        text = json.dumps([kind, self.site, parts, releases], default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def unchanged(self, relative: str, key: str) -> bool:
+        """True when the published build holds `relative` made from the same key: it is carried over (the
+        writer skips it). False when the writer must make it."""
+        self.keys[relative] = key
+        published = manifest.carried(self.published, relative, key)
+        if published is None:
+            return False
+        self.staging.keep_file(relative, published)
+        return True

@@ -3,6 +3,10 @@
 `out` is a symbolic link to a complete build folder kept in `.out.builds/` next to it; a new build
 is written to a fresh folder there and the link is replaced atomically (os.replace), so readers and
 crashes only ever see the complete previous build or the complete new one.
+
+The newsroom's releases live in release folders of the store (`.out.builds/release-*`), written once and
+never changed: a build folder holds one relative link per release (`<slug> -> ../release-*`) and its own
+listings, feeds and sitemap, so a build writes only the releases that changed plus one link per release.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+RELEASE_PREFIX = "release-"  # the store's release folders: `.out.builds/release-*`
 
 
 class StagingError(Exception):
@@ -35,6 +41,9 @@ class Staging:
         except OSError as exc:
             raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
         self.site: dict[str, bytes] = {}  # newsroom-level files (listings, feeds, sitemap), kept until flush()
+        self.kept: dict[str, Path] = {}  # newsroom-level files unchanged since the published build: linked at flush()
+        self.releases: dict[str, str] = {}  # slug: the release folder of the store this build links to
+        self.created: set[str] = set()  # release folders this build made (removed if it is not published)
 
     def __getstate__(self):  # what a render worker receives: where to write, not the staged newsroom files
         return {**self.__dict__, "site": {}}
@@ -57,12 +66,57 @@ class Staging:
         """Stage a newsroom-level file in memory: flush() writes them all, and a build that changes
         nothing compares them with the published ones instead of writing them."""
         self._inside(relative)
+        self.kept.pop(relative, None)
         self.site[relative] = data.encode("utf-8") if isinstance(data, str) else data
 
+    def keep_file(self, relative: str, published: Path) -> None:
+        """Carry a newsroom-level file of the published build into this one, unchanged (linked at flush())."""
+        self._inside(relative)
+        self.kept[relative] = published
+
     def flush(self) -> None:
-        """Write the staged newsroom-level files into the build folder."""
-        for relative, data in self.site.items():
+        """Write the staged newsroom-level files into the build folder and link the kept ones."""
+        while self.site:  # emptied as it goes: a second flush() writes nothing again
+            relative, data = self.site.popitem()
             self.path(relative).write_bytes(data)
+        while self.kept:
+            relative, published = self.kept.popitem()
+            target = self.path(relative)
+            try:
+                os.link(published, target)
+            except OSError:
+                shutil.copyfile(published, target)
+
+    def new_release(self, slug: str) -> Path:
+        """A new, empty release folder in the store, linked as `slug` in this build: its files go there."""
+        folder = Path(tempfile.mkdtemp(prefix=RELEASE_PREFIX, dir=self.store))
+        os.chmod(folder, 0o755)
+        self.created.add(folder.name)
+        self.link_release(slug, folder.name)
+        return folder
+
+    def link_release(self, slug: str, folder: str) -> None:
+        """Link a release folder of the store (written by this or an earlier build) as `slug` in this build."""
+        if not folder.startswith(RELEASE_PREFIX) or "/" in folder or folder in (".", ".."):
+            raise StagingError(f"unexpected release folder in the manifest: {folder!r}")
+        link = self._inside(slug)
+        if link.parent != self.folder:
+            raise StagingError(f"refusing to link a release outside the build folder: {slug}")
+        os.symlink(f"../{folder}", link)
+        self.releases[slug] = folder
+
+    def drop_release(self, slug: str) -> None:
+        """Undo new_release or link_release for a release this build cannot carry."""
+        folder = self.releases.pop(slug, None)
+        if os.path.lexists(self.folder / slug):
+            os.unlink(self.folder / slug)
+        if folder in self.created:
+            self.created.discard(folder)
+            shutil.rmtree(self.store / folder, ignore_errors=True)
+
+    def release_folder(self, slug: str) -> Path:
+        """The store folder that holds a release linked in this build."""
+        return self.store / self.releases[slug]
 
     def _inside(self, relative: str) -> Path:
         target = Path(os.path.normpath(self.folder / relative))
@@ -95,21 +149,25 @@ class Staging:
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
-        """Forget this build; `out` is untouched."""
+        """Forget this build, and the release folders it made; `out` is untouched."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        for name in self.created:
+            shutil.rmtree(self.store / name, ignore_errors=True)
 
     def _clean(self, keep: Path) -> None:
-        """Remove build folders left by interrupted runs (never the published one)."""
-        for entry in self.store.iterdir():
-            if entry.name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
-                entry.unlink(missing_ok=True)
-            elif (
-                entry != keep
-                and entry.name.startswith(("build-", "previous-"))
-                and entry.is_dir()
-                and not entry.is_symlink()
+        """Remove build folders left by interrupted runs (never the published one), and the release folders the
+        published build does not link to (replaced, dropped, or left by an interrupted run)."""
+        linked = set(self.releases.values())
+        for entry in os.scandir(self.store):
+            name = entry.name
+            if name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
+                os.unlink(entry.path)
+            elif entry.is_symlink() or not entry.is_dir():
+                continue
+            elif (name.startswith(RELEASE_PREFIX) and name not in linked) or (
+                entry.path != str(keep) and name.startswith(("build-", "previous-"))
             ):
-                shutil.rmtree(entry, ignore_errors=True)
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from presskit.build.staging import RELEASE_PREFIX
 from presskit.site import sections
 
 STATUS_PATH = "/__presskit__/status"
@@ -234,11 +235,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _inside(root: str, path: str) -> str:
-    """The path with every link resolved, when it stays inside the build; 404 when a link leads out of it."""
+    """The path with every link resolved, when it stays inside the build or in one of the store's release
+    folders the build links to (`<slug> -> ../release-*`); 404 when a link leads anywhere else."""
     resolved = os.path.realpath(path)
-    if resolved != root and not resolved.startswith(root + os.sep):
-        raise _Refused(HTTPStatus.NOT_FOUND)
-    return resolved
+    if resolved == root or resolved.startswith(root + os.sep):
+        return resolved
+    store = os.path.dirname(root)
+    if resolved.startswith(store + os.sep):
+        release = resolved[len(store) + 1 :].split(os.sep, 1)[0]
+        if release.startswith(RELEASE_PREFIX):
+            return resolved
+    raise _Refused(HTTPStatus.NOT_FOUND)
 
 
 def _read_regular_file(path: str) -> bytes:

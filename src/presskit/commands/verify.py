@@ -9,10 +9,15 @@ import tempfile
 from pathlib import Path
 
 from presskit.build.pipeline import BuildOptions, BuildResult, build
+from presskit.build.staging import RELEASE_PREFIX
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """Every entry under a folder (the `out` link itself followed) with the SHA-256 of its content."""
+    """Every entry under a folder (the `out` link itself followed) with the SHA-256 of its content.
+
+    A release of the newsroom is a link from the build folder to its release folder in the store
+    (`<slug> -> ../release-*`): its files are compared under `<slug>/`, wherever the folder is.
+    """
     found: dict[str, str] = {}
     if not folder.is_dir():
         return found
@@ -20,12 +25,21 @@ def digest(folder: Path) -> dict[str, str]:
         for name in files + [d for d in dirs if os.path.islink(os.path.join(parent, d))]:
             path = Path(parent) / name
             relative = path.relative_to(folder).as_posix()
-            if path.is_symlink():  # a build never writes links inside out/: compare the target, never follow it
+            if path.is_symlink() and parent == str(folder) and _release_link(os.readlink(path)):
+                found.update(
+                    (f"{relative}/{inner}", value) for inner, value in digest(Path(os.path.realpath(path))).items()
+                )
+            elif path.is_symlink():  # a build writes no other link inside out/: compare the target, never follow it
                 found[relative] = "symlink:" + os.readlink(path)
             else:
                 with open(path, "rb") as handle:
                     found[relative] = hashlib.file_digest(handle, "sha256").hexdigest()
     return found
+
+
+def _release_link(target: str) -> bool:
+    """A link presskit makes from a build folder to a release folder beside it in the store."""
+    return target.startswith("../" + RELEASE_PREFIX) and target.count("/") == 1
 
 
 def verify(options: BuildOptions) -> tuple[BuildResult, int]:

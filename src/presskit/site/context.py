@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -9,7 +10,7 @@ import jinja2
 
 from presskit.model import Config
 from presskit.site import templates
-from presskit.site.view import SiteView
+from presskit.site.view import ReleaseView, SiteView
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,11 @@ class SiteFiles(Protocol):
     """Where the site writers put the newsroom-level files (build/staging.py's Staging is one)."""
 
     def write(self, relative: str, data: bytes | str) -> None: ...
+
+
+class Carryover(Protocol):
+    """Which newsroom-level files need not be made again (build/plan.py's SiteReuse is one)."""
+
+    def key(self, kind: str, parts: object, views: Iterable[ReleaseView] = ()) -> str: ...
+
+    def unchanged(self, relative: str, key: str) -> bool: ...

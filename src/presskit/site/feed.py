@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from presskit.site import jsonfeed, sections
-from presskit.site.context import RenderContext, SiteFiles
+from presskit.site.context import Carryover, RenderContext, SiteFiles
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, urls
 
@@ -145,13 +145,19 @@ def write(
     context: RenderContext,
     known: dict[str, str],
     locate: Callable[[str], Path],
+    carryover: Carryover | None = None,
 ) -> dict[str, str]:
-    """Write the RSS, Atom and JSON feeds of every channel; return each release's full-text HTML.
+    """Write the RSS, Atom and JSON feeds of every channel; return the full-text HTML of the releases they
+    carry (those of carried-over channels from `known`, when it has them).
 
     `known` holds full texts of unchanged releases from the previous build, so they are not rendered again;
     `locate` tells where a release's file of this build is (the feed gives the PDF's and photos' sizes).
+    With a `carryover`, a channel whose newest items are those of the published build is not made again.
     """
     feeds = channels(views, context)
+    carried = {view.slug for channel in feeds for view in channel.views}  # the texts every feed carries now
+    if carryover is not None:
+        feeds = [channel for channel in feeds if not _carried(channel, carryover)]
     needed = {view.slug: view for channel in feeds for view in channel.views}
     items = _items(list(needed.values()), locate, context, known)
     for channel in feeds:
@@ -163,7 +169,17 @@ def write(
                 data = _without_last_build_date(data)
             files.write(channel.folder + name, data)
     jsonfeed.write(feeds, items, files, context, locate)
-    return {slug: item.full_text for slug, item in items.items()}
+    kept = {slug: known[slug] for slug in carried - items.keys() if isinstance(known.get(slug), str)}
+    return kept | {slug: item.full_text for slug, item in items.items()}
+
+
+def _carried(channel: Channel, carryover: Carryover) -> bool:
+    """Every feed of a channel (RSS, Atom, JSON) is carried over from the published build (items unchanged)."""
+    epoch = None if channel.views else os.environ.get("SOURCE_DATE_EPOCH", "")
+    parts = [channel.folder, channel.title, channel.description, channel.lang, epoch]
+    key = carryover.key("feed", parts, channel.views)
+    carried = [carryover.unchanged(channel.folder + name, key) for name in sections.FEED_TYPES]  # each of them
+    return all(carried)
 
 
 def _items(

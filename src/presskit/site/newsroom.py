@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from markupsafe import Markup
 
 from presskit.site import linkpreview, sections, templates
-from presskit.site.context import RenderContext, SiteFiles
+from presskit.site.context import Carryover, RenderContext, SiteFiles
 from presskit.site.sections import languages
 from presskit.site.view import ReleaseView, language_name
 from presskit.text import language, tags, urls
@@ -85,8 +85,14 @@ def page_path(listing_path: str, number: int) -> str:
     return f"{listing_path}index.html" if number == 1 else f"{listing_path}page/{number}/index.html"
 
 
-def write(views: list[ReleaseView], files: SiteFiles, context: RenderContext) -> list[str]:
-    """Write every listing page and the stylesheet; return the listing pages' paths (for the sitemap)."""
+def write(
+    views: list[ReleaseView], files: SiteFiles, context: RenderContext, carryover: Carryover | None = None
+) -> list[str]:
+    """Write every listing page and the stylesheet; return the listing pages' paths (for the sitemap).
+
+    With a `carryover`, a page whose entries, neighbours and titles are those of the published build is not
+    made again: the published one is carried over.
+    """
     env = context.env
     template = env.get_template("index.html.j2")
     summary_template = env.get_template("release-summary.html.j2")
@@ -131,6 +137,11 @@ def write(views: list[ReleaseView], files: SiteFiles, context: RenderContext) ->
                 for name, media_type in sections.FEED_TYPES.items()
                 for title, folder in listing.feeds
             ]
+            written.append(path)
+            if carryover is not None:
+                key = carryover.key("listing", [astuple(page), listing.lang, feeds, langs], chunk)
+                if carryover.unchanged(path, key):
+                    continue
             html = template.render(
                 views=chunk,
                 listing=page,
@@ -146,7 +157,6 @@ def write(views: list[ReleaseView], files: SiteFiles, context: RenderContext) ->
                 json_ld=linkpreview.listing_json_ld(page.title, page.url, listing.lang, chunk, context.site),
             )
             files.write(path, html)
-            written.append(path)
     write_assets(files, context)
     return written
 
