@@ -106,7 +106,8 @@ def test_json_feeds_have_urls_that_read_back_to_files(out: Path, name: str):
     found = [data["home_page_url"], data["feed_url"], data["icon"], data["favicon"], data["authors"][0]["url"]]
     for item in data["items"]:
         found += [item["id"], item["url"], item["image"]] + [a["url"] for a in item["attachments"]]
-    assert len(found) == 9
+        assert [a["mime_type"] for a in item["attachments"]] == ["application/pdf", "application/zip"]  # PDF, kit
+    assert len(found) == 10
     for url in found:
         assert located(url, out).is_file(), url
 
