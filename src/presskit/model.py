@@ -87,6 +87,10 @@ class Release:
         when = self.date if isinstance(self.date, dt.datetime) else dt.datetime.combine(self.date, dt.time())
         return (when.replace(tzinfo=None), self.slug)
 
+    def credit_of(self, photo: Photo) -> str:
+        """A photo's credit: its own, else the release's photo credits line (one rule for every output)."""
+        return photo.credit or self.photo_credits
+
 
 # PDF flavours WeasyPrint writes that presskit supports: tagged PDF/UA-1 (default), or archival PDF/A-3
 # (still tagged), for offices that must file their communiqués in an archive.

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 from PIL import Image, ImageSequence, PngImagePlugin
 
@@ -19,6 +20,7 @@ from presskit.renderers import photocredits
 from presskit.sources import load
 
 from support.project import MINIMAL_CONFIG, make_project, run_presskit, tree_digest
+from support.readers import REPO
 
 EXIFTOOL = shutil.which("exiftool")
 pytestmark = pytest.mark.skipif(
@@ -359,3 +361,14 @@ def test_rights_url_must_be_a_web_address(tmp_path: Path):
     result = run_presskit("check", cwd=project)
     assert result.returncode == 1
     assert "rights_url: use an http:// or https:// address" in result.stderr
+
+
+def test_the_agency_files_carry_each_photos_copyright_notice(built):
+    out = built["builds"][0][0]
+    item = json.loads((out / "2024-05-02-port-sete" / "2024-05-02-port-sete.ninjs.json").read_bytes())
+    notices = [picture.get("copyrightnotice") for picture in item["associations"]]
+    assert notices == ["© 2024 Région Occitanie", None, "© 2024 Drone Occitanie", None]
+    schema = REPO.parent / "shared" / "standards" / "ninjs-schema_2.2.json"
+    if schema.is_file():  # the official schema (../shared, present in CI) accepts it
+        validator = jsonschema.Draft202012Validator(json.loads(schema.read_bytes()))
+        assert not list(validator.iter_errors(item))

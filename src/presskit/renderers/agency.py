@@ -91,11 +91,6 @@ def photo_rendition(view: ReleaseView, photo: Photo, folder: Path) -> Rendition:
     return Rendition("original", href, photo.media_type, photo.filename, size, photo.width, photo.height)
 
 
-def photo_credit(view: ReleaseView, photo: Photo) -> str:
-    """The photo's credit, or the release's photo credits line when the photo has none."""
-    return photo.credit or view.release.photo_credits
-
-
 @dataclass(frozen=True)
 class Translation:
     """Another published language of the release, as the agency files link to it."""

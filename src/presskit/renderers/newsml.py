@@ -127,6 +127,6 @@ def _photo_link(meta: etree._Element, view: ReleaseView, photo, folder: Path, nu
     if photo.caption:
         _add(link, "description", photo.caption, role="drol:caption")
     _add(link, "description", photo.alt, role="drol:alternativeText")
-    credit = agency.photo_credit(view, photo)
+    credit = view.release.credit_of(photo)
     if credit:
         _add(link, "creditline", credit)

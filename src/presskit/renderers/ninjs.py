@@ -105,7 +105,7 @@ def _photo(view: ReleaseView, photo, folder: Path, number: int) -> dict:
     """A photo as a `picture` association: its caption, alt text, credit and the file itself."""
     rendition = agency.photo_rendition(view, photo, folder)
     found: dict = {"name": f"photo-{number}", "uri": rendition.href, "type": "picture", "language": view.release.lang}
-    credit = agency.photo_credit(view, photo)
+    credit = view.release.credit_of(photo)
     if credit:
         found["by"] = credit
     found["altids"] = [{"role": "filename", "value": photo.filename}]
@@ -116,6 +116,8 @@ def _photo(view: ReleaseView, photo, folder: Path, number: int) -> dict:
     if credit:
         descriptions.append({"role": "creditline", "contenttype": "text/plain", "value": credit})
     found["descriptions"] = descriptions
+    if photo.copyright:
+        found["copyrightnotice"] = photo.copyright
     found["renditions"] = [_rendition(rendition)]
     return found
 

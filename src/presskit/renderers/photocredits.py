@@ -47,7 +47,7 @@ class Credits:
     @classmethod
     def of(cls, photo: Photo, release: Release, rights_url: str) -> "Credits":
         """The credits of a release's photo: its own texts, the release's headline and credit line, the project's rights page."""
-        texts = (photo.caption, photo.credit or release.photo_credits, photo.creator, photo.copyright)
+        texts = (photo.caption, release.credit_of(photo), photo.creator, photo.copyright)
         return cls(*(_clean(t) for t in texts), _clean(photo.alt), _clean(release.title), rights_url)
 
     def iptc(self) -> dict:

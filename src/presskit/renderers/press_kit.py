@@ -68,7 +68,7 @@ def credits(view: ReleaseView) -> str:
     for photo in release.photos:
         lines += ["", photo.filename]
         lines += plaintext.wrap(photo.caption or photo.alt, width, "  ", "  ")
-        credit = photo.credit or release.photo_credits
+        credit = release.credit_of(photo)
         if credit:
             lines += plaintext.wrap(f"{view.colon(view.label('photo_credit'))} {credit}", width, "  ", "  ")
     return "\n".join(lines) + "\n"
