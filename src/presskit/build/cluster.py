@@ -15,7 +15,7 @@ from concurrent.futures import CancelledError
 
 from presskit.build import remote
 from presskit.build.staging import Staging, StagingError
-from presskit.build.workers import Rendered, RenderPool
+from presskit.build.workers import Pool, Rendered, RenderPool
 from presskit.diagnostics import Reporter
 from presskit.model import Config
 from presskit.site.view import ReleaseView
@@ -125,7 +125,7 @@ def _check_workers(client) -> None:
             )
 
 
-class ClusterPool:
+class ClusterPool(Pool):
     """Renders releases on a Dask cluster into this machine's build folder (workers.RenderPool's interface)."""
 
     def __init__(self, client, config: Config, languages: tuple[str, ...] = ()):
@@ -134,17 +134,6 @@ class ClusterPool:
         self.config = config
         self.languages = languages
         self._site = None  # the Site, sent once to every worker
-
-    def render(
-        self,
-        items: list[ReleaseView],
-        staging: Staging,
-        started: Callable[[], None] = lambda: None,
-        done: Callable[[str, Rendered], None] = lambda slug, rendered: None,
-    ) -> dict[str, Rendered]:
-        """Render every release; `started` runs once work is under way, `done` after each release."""
-        with self.start(items, staging, started, done) as rendering:
-            return rendering.results()
 
     def start(
         self,

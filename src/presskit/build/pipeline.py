@@ -11,12 +11,11 @@ from functools import partial
 from pathlib import Path
 
 from presskit.build import cluster, fragments, manifest, outputs, plan, warmstart
-from presskit.build.cluster import ClusterPool
 from presskit.build.progress import Silent
 from presskit.build.project import load_config
 from presskit.build.publication import Publication
 from presskit.build.staging import Staging, StagingError
-from presskit.build.workers import RenderPool
+from presskit.build.workers import Pool
 from presskit.diagnostics import Reporter
 from presskit.model import Config, Release
 from presskit.site import embargo, feed, newsroom, sections, sitemap
@@ -191,7 +190,7 @@ class NewsroomBuild:
     public: list[Source]  # the releases published now, with their sources
     views: list[ReleaseView]  # and their views, in the same order
     context: RenderContext
-    pool: RenderPool | ClusterPool
+    pool: Pool  # this machine's processes (RenderPool) or a Dask cluster (ClusterPool)
     progress: Silent
     result: BuildResult
     staging: Staging | None = None

@@ -161,14 +161,8 @@ def _malloc_trim():
         return lambda pad: 0
 
 
-class RenderPool:
-    """Renders releases into a staging folder, in worker processes when that pays."""
-
-    def __init__(self, config: Config, jobs: int, languages: tuple[str, ...] = ()):
-        self.config = config
-        self.jobs = max(1, jobs)
-        self.languages = languages
-        self._local: _Renderer | None = None
+class Pool:
+    """Where releases are rendered (this machine's processes, or a cluster): `start` begins, `render` waits."""
 
     def render(
         self,
@@ -180,6 +174,19 @@ class RenderPool:
         """Render every release; `started` runs once work is under way, `done` after each release."""
         with self.start(items, staging, started, done) as rendering:
             return rendering.results()
+
+    def start(self, items, staging, started, done):  # -> a Rendering: a context with results()
+        raise NotImplementedError
+
+
+class RenderPool(Pool):
+    """Renders releases into a staging folder, in worker processes when that pays."""
+
+    def __init__(self, config: Config, jobs: int, languages: tuple[str, ...] = ()):
+        self.config = config
+        self.jobs = max(1, jobs)
+        self.languages = languages
+        self._local: _Renderer | None = None
 
     def start(
         self,
