@@ -158,11 +158,28 @@ def remove_new_store(store: Path) -> None:
         pass
 
 
+_HELD: set[int] = set()  # the descriptors of the build locks this process holds
+
+
+def _close_locks_in_child() -> None:
+    """In a forked child: the build's lock belongs to the build, not to a worker that may outlive it."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_locks_in_child)
+
+
 class BuildLock:
     """An exclusive flock on `<store>/lock` for each output store, held for a whole build.
 
     The kernel releases it when the process ends, however it ends (kill -9 included): never a stale lock.
-    The holder writes its pid in the file, so that a waiting build can say whom it waits for.
+    A forked render worker closes its copies at once (_HELD), so a worker orphaned by a killed build never
+    holds the lock. The holder writes its pid in the file, so that a waiting build can say whom it waits for.
     """
 
     def __init__(self, stores: list[Path]):
@@ -175,6 +192,7 @@ class BuildLock:
             for path in self.paths:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
                 self.handles.append(fd)
+                _HELD.add(fd)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -192,6 +210,7 @@ class BuildLock:
 
     def release(self) -> None:
         for fd in reversed(self.handles):
+            _HELD.discard(fd)
             os.close(fd)  # closing the last descriptor releases the flock
         self.handles = []
 
