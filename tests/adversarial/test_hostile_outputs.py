@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -338,6 +339,67 @@ def test_serve_takes_the_same_lock_for_its_build(project: Path):
             os.close(fd)
         process.kill()
         process.wait(timeout=30)
+
+
+def _processes() -> dict[int, int]:
+    """Every live process of the machine and its parent (zombies, which are gone but not yet reaped, left out)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] not in "ZX":
+                found[int(entry.name)] = int(fields[1])
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    tree = _processes()
+    found, queue = set(), [pid]
+    while queue:
+        parent = queue.pop()
+        for child, its_parent in tree.items():
+            if its_parent == parent and child not in found:
+                found.add(child)
+                queue.append(child)
+    return found
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first build, fork server", "later build, forked workers"])
+def test_a_build_killed_while_rendering_leaves_no_worker_and_no_lock_behind(project: Path, first: bool):
+    """kill -9 of a build whose workers are rendering: they end with it (they would otherwise wait for work
+    forever), and the next build finds the lock free."""
+    for number in range(2, 31):
+        (project / "releases" / f"2024-01-{number:02}-more.yaml").write_text(PHOTO.replace("A good", f"Number {number}"))
+    out = ["--out", "fresh"] if first else []  # nothing published there yet: the fork server starts
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "build", "--now", NOW, "-j", "2", *out],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+            workers = _descendants(process.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "no render worker started"  # two workers (and the fork server, if first)
+        process.kill()
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while workers & _processes().keys() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not workers & _processes().keys(), "render workers outlived their build"
+        result = run_presskit("build", "--now", NOW, "--no-wait", *out, cwd=project)
+        assert result.returncode == 0, result.stderr
+        page = project / ("fresh" if first else "out") / "2024-01-30-more" / "index.html"
+        assert "Number 30" in page.read_text()
+    finally:
+        for pid in workers & _processes().keys():
+            os.kill(pid, signal.SIGKILL)
 
 
 ROUNDS = int(os.environ.get("PRESSKIT_CONCURRENT_ROUNDS", "20"))

@@ -13,6 +13,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -109,8 +110,33 @@ def _import_renderers() -> None:
         renderers.get(fmt)
 
 
+_PARENT = [0]  # the pid of the process that forked this one, taken at the fork (see _die_with_parent)
+
+
+def _remember_parent() -> None:
+    _PARENT[0] = os.getppid()
+
+
+os.register_at_fork(after_in_child=_remember_parent)
+
+
+def _die_with_parent() -> None:
+    """A worker is killed when the process that forked it ends (a build killed with kill -9, or the fork server
+    leaving when its build is gone): an orphan would otherwise wait for work forever. Linux only."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return
+    if _PARENT[0] and os.getppid() != _PARENT[0]:  # it ended before the request above was made
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def _start(config: Config, languages: tuple[str, ...]) -> None:
     global _worker
+    _die_with_parent()
     _worker = _Renderer(config, languages)
     # What the worker inherited and set up is kept for its whole life: the collector no longer scans it
     # (and no longer writes to those pages, which stay shared with the parent).
