@@ -372,7 +372,9 @@ def test_a_build_killed_while_rendering_leaves_no_worker_and_no_lock_behind(proj
     """kill -9 of a build whose workers are rendering: they end with it (they would otherwise wait for work
     forever), and the next build finds the lock free."""
     for number in range(2, 31):
-        (project / "releases" / f"2024-01-{number:02}-more.yaml").write_text(PHOTO.replace("A good", f"Number {number}"))
+        (project / "releases" / f"2024-01-{number:02}-more.yaml").write_text(
+            PHOTO.replace("A good", f"Number {number}")
+        )
     out = ["--out", "fresh"] if first else []  # nothing published there yet: the fork server starts
     process = subprocess.Popen(
         [sys.executable, "-m", "presskit", "build", "--now", NOW, "-j", "2", *out],
