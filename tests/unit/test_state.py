@@ -115,12 +115,13 @@ def test_a_damaged_or_planted_database_is_replaced(tmp_path: Path, damage: str):
         if damage == "other-schema":
             connection.execute("PRAGMA user_version = 99")
         else:  # presskit's tables, with values of the wrong types
-            connection.execute("PRAGMA user_version = 1")
+            connection.execute(f"PRAGMA user_version = {state_store.SCHEMA}")
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.execute(f"CREATE TABLE releases ({state_store.COLUMNS}, signature, model)")
             fingerprint = loader.project_fingerprint(project_config.load(project, Reporter()))
             connection.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-            connection.execute(f"INSERT INTO releases VALUES ({', '.join('?' * 18)})", [b"\xff"] * 18)
+            count = len(state_store.COLUMNS.split(", ")) + 2  # and the signature and the model
+            connection.execute(f"INSERT INTO releases VALUES ({', '.join('?' * count)})", [b"\xff"] * count)
         connection.commit()
         connection.close()
     sources, again = read(project)

@@ -154,7 +154,7 @@ def untouched(store: Path, entry: dict) -> bool:
     if not isinstance(folder, str) or not folder.startswith(RELEASE_PREFIX) or "/" in folder:
         return False
     try:
-        status = os.lstat(store / folder)
+        status = os.lstat(os.path.join(store, folder))  # not pathlib: once per release of a no-op build
     except OSError:
         return False
     return stat.S_ISDIR(status.st_mode) and status.st_ctime_ns == entry.get("stamp")

@@ -153,7 +153,7 @@ def _build(
         before = len(reporter.items)
         sources = load_releases(config, reporter, now, force=options.force, models=False)  # no model read yet
         result.checked = len(sources)
-        result.photos = {Path(photo) for source in sources for photo in source.photo_files()}
+        result.photos = {Path(photo) for photo in {photo for source in sources for photo in source.photo_files()}}
         if reporter.errors:
             return result
         try:  # again, now that the photos' folders are known
