@@ -91,16 +91,18 @@ def _watch(
         deep_ready = threading.Event()
 
         def deep(watched: list[str] = watched, deep_ready: threading.Event = deep_ready) -> None:
-            if not watched:
-                deep_ready.set()
-                return
-            # yield_on_timeout: an empty batch comes once the folders are watched, and then every 0.1 s
-            for batch in watchfiles.watch(
-                *watched, stop_event=_Stop(stop, restart), rust_timeout=100, yield_on_timeout=True
-            ):
-                deep_ready.set()
-                if batch:
-                    changes.put(batch)
+            try:
+                if not watched:
+                    return
+                # yield_on_timeout: an empty batch comes once the folders are watched, and then every 0.1 s
+                for batch in watchfiles.watch(
+                    *watched, stop_event=_Stop(stop, restart), rust_timeout=100, yield_on_timeout=True
+                ):
+                    deep_ready.set()
+                    if batch:
+                        changes.put(batch)
+            finally:
+                deep_ready.set()  # also when watching failed: nothing to wait for
 
         thread = threading.Thread(target=deep, daemon=True)
         thread.start()
@@ -186,10 +188,13 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     _stop_on_signals()  # before the address is printed: whoever reads it may stop the server at once
     try:
         # Watching starts before the first build reads anything: a change made after that read is seen.
-        watcher = threading.Thread(
-            target=_watch, args=(root, lambda: photos, changes, stop, restart, ready), daemon=True
-        )
-        watcher.start()
+        def watch() -> None:
+            try:
+                _watch(root, lambda: photos, changes, stop, restart, ready)
+            finally:
+                ready.set()  # watching failed: serve without it rather than wait
+
+        threading.Thread(target=watch, daemon=True).start()
         ready.wait(timeout=30)
         rebuild(first=True)  # requests wait in the socket's queue until the first build is there
         threading.Thread(target=server.serve_forever, daemon=True).start()
