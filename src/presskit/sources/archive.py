@@ -105,12 +105,12 @@ class Archive:
     def _refresh(self, config: Config, reporter: Reporter, fingerprint: str, names: set[str]):
         """The releases with `names` read again through the state store; None when a full load is needed."""
         folder = config.root / config.releases_dir
-        kept = {n: s for n, s in self.sources.items() if n not in names}
-        claimed = {files.stem(n).casefold(): str(folder / n) for n, s in kept.items() if s is not None}
         present = sorted(n for n in names if os.path.lexists(folder / n))
-        if any(files.stem(n).casefold() in claimed for n in present):
+        slugs = {files.stem(n).casefold() for n in present}
+        if any(os.path.splitext(n)[0].casefold() in slugs for n, s in self.sources.items() if s and n not in names):
             return None  # two files with one slug: which one is reported depends on the order of all files
         state = State.open(config.root, fingerprint)
+        read = {}
         try:
             if state is not None and state.stale:
                 return None  # another presskit or configuration wrote the store: every row is stale
@@ -118,10 +118,9 @@ class Archive:
             rows = state.rows(True, [prefix + n for n in names]) if state is not None else {}
             clock = state.clock() if state is not None else 0
             reading = load._Reading(config, reporter, state, clock, rows, True)
-            reading.seen.update(claimed)
-            for name in sorted(names):
+            for name in sorted(names):  # no other file has their slugs: they claim them among themselves
                 if name in present:
-                    kept[name] = reading.source(_Entry(str(folder / name)))
+                    read[name] = _light(reading.source(_Entry(str(folder / name))))
                 elif state is not None:
                     state.forget(prefix + name)  # deleted, or renamed: the new name is among `names` too
             if state is not None:
@@ -129,8 +128,13 @@ class Archive:
         finally:
             if state is not None:
                 state.close()
-        self.sources = {n: _light(kept[n]) for n in sorted(kept)}
-        return [s for s in self.sources.values() if s is not None]
+        for name in names - read.keys():
+            self.sources.pop(name, None)
+        added = not read.keys() <= self.sources.keys()
+        self.sources.update(read)
+        if added:
+            self.sources = dict(sorted(self.sources.items()))
+        return [source for source in self.sources.values() if source is not None]
 
     def _finish(self, loaded: list[load.Source], reporter: Reporter, now: dt.datetime) -> list[load.Source]:
         translations.check(loaded, reporter)
