@@ -126,7 +126,7 @@ def load(
     try:
         clock = state.clock() if state is not None else 0
         rows = state.rows(models) if state is not None and cache else {}
-        reading = _Reading(config, reporter, state, clock, rows, models, models if keep is None else keep)
+        reading = _Reading(config, reporter, state, clock, rows, models, keep)
         loaded = [source for source in map(reading.source, files.release_entries(config)) if source is not None]
         if state is not None:
             for name in rows.keys() - reading.names:
@@ -164,9 +164,11 @@ def load_models(config: Config, sources: list[Source]) -> bool:
 class _Reading:
     """One run's reading of the release files, against the state store's rows."""
 
-    def __init__(self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict, *keep: bool):
+    def __init__(
+        self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict, models: bool, keep=None
+    ):
         self.config, self.reporter, self.state, self.clock, self.rows = config, reporter, state, clock, rows
-        self.models, self.keep = keep
+        self.models, self.keep = models, models if keep is None else keep
         self.root = os.path.realpath(config.root) + os.sep
         folder = config.root / config.releases_dir
         self.folder_inside = (os.path.realpath(folder) + os.sep).startswith(self.root)
