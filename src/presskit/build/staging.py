@@ -1,16 +1,24 @@
 """Atomic publication of the output folder: build beside it, then swap it in with one rename.
 
 `out` is a symbolic link to a complete build folder kept in `.out.builds/` next to it; a new build
-is written to a fresh folder there and the link is replaced atomically (os.replace), so readers and
+is written to another folder there and the link is replaced atomically (os.replace), so readers and
 crashes only ever see the complete previous build or the complete new one.
 
 The newsroom's releases live in release folders of the store (`.out.builds/release-*`), written once and
 never changed: a build folder holds one relative link per release (`<slug> -> ../release-*`) and its own
-listings, feeds and sitemap, so a build writes only the releases that changed plus one link per release.
+listings, feeds and sitemap.
+
+Double buffering: after a switch the previous build folder stays, whole, as the spare, with its manifest.
+The next newsroom build takes the spare (never the published folder) and changes only the entries that
+differ from what it must hold: a link whose target differs, a newsroom file whose bytes differ (written as
+a new file and renamed over: a file may be a hard link shared with the published build). Before its first
+change it removes the spare's manifest: a build killed meanwhile leaves a spare without one, which the next
+build does not take (it starts from a fresh folder, and the stray one is removed after its switch).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -18,6 +26,13 @@ import tempfile
 from pathlib import Path
 
 RELEASE_PREFIX = "release-"  # the store's release folders: `.out.builds/release-*`
+MANIFEST_PREFIX = "manifest-"  # `.out.builds/manifest-<build folder>.json` (build/manifest.py)
+_NEW = ".new-"  # a file or link being made in a spare, renamed over its entry when complete
+
+
+def manifest_name(folder: str) -> str:
+    """The name of the manifest of a build folder, in the store."""
+    return f"{MANIFEST_PREFIX}{folder}.json"
 
 
 class StagingError(Exception):
@@ -25,28 +40,91 @@ class StagingError(Exception):
 
 
 class Staging:
-    """A fresh build folder that becomes `out` on publish() and vanishes on discard()."""
+    """A build folder that becomes `out` on publish() and is forgotten on discard(): a fresh one, or with
+    `spare`, the spare folder of the store when there is a whole one (brought to the new state by flush())."""
 
-    def __init__(self, out: Path, sources: Path):
+    def __init__(self, out: Path, sources: Path, spare: bool = False):
         self.out = Path(os.path.abspath(out))
         sources = Path(os.path.realpath(sources))
         real_out = Path(os.path.realpath(self.out))
         if sources == real_out or sources.is_relative_to(real_out):
             raise StagingError(f"refusing to use {out} as the output folder: it contains the project's sources")
         self.store = self.out.parent / f".{self.out.name}.builds"
-        try:
-            self.store.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.store))
-            os.chmod(self.folder, 0o755)
-        except OSError as exc:
-            raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
         self.site: dict[str, bytes] = {}  # newsroom-level files (listings, feeds, sitemap), kept until flush()
         self.kept: dict[str, Path] = {}  # newsroom-level files unchanged since the published build: linked at flush()
         self.releases: dict[str, str] = {}  # slug: the release folder of the store this build links to
         self.created: set[str] = set()  # release folders this build made (removed if it is not published)
+        # What the spare holds, as read from it (empty for a fresh folder): its release links (slug: target),
+        # its newsroom files (relative: inode) and folders. Kept up to date as the build changes it.
+        self.links: dict[str, str] = {}
+        self.files: dict[str, int] = {}
+        self.dirs: set[str] = set()
+        self.reused = False  # this build brings the spare up to date instead of filling a fresh folder
+        self.touched = True  # the folder differs from what its manifest (if any) records
+        self.retained: set[str] | None = None  # the release folders the published build links (its manifest's)
+        self.spare: Path | None = None  # after publish(): the previous build, kept as the spare
+        self.flushed = False
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+            folder = self._take_spare() if spare else None
+            if folder is None:
+                folder = tempfile.mkdtemp(prefix="build-", dir=self.store)
+                os.chmod(folder, 0o755)
+        except OSError as exc:
+            raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
+        self.folder = Path(folder)
+        self._folder = str(self.folder)
 
-    def __getstate__(self):  # what a render worker receives: where to write, not the staged newsroom files
-        return {**self.__dict__, "site": {}}
+    def __getstate__(self):  # what a render worker receives: where to write, not what the build holds
+        return {**self.__dict__, "site": {}, "kept": {}, "releases": {}, "links": {}, "files": {}, "dirs": set()}
+
+    def _take_spare(self) -> str | None:
+        """The spare build folder, read entry by entry, if the store has a whole one (with its manifest)."""
+        try:
+            published = os.stat(self.out).st_ino  # never the published folder, whatever its path's links
+        except OSError:
+            published = None
+        with os.scandir(self.store) as entries:
+            names = sorted(
+                e.name
+                for e in entries
+                if e.name.startswith("build-") and e.is_dir(follow_symlinks=False) and e.inode() != published
+            )
+        for name in names:
+            folder = os.path.join(self.store, name)
+            if os.path.exists(os.path.join(self.store, manifest_name(name))) and self._read_spare(folder):
+                self.reused, self.touched = True, False
+                return folder
+            self.links, self.files, self.dirs = {}, {}, set()
+        return None
+
+    def _read_spare(self, folder: str) -> bool:
+        """Record what a spare holds; False if it holds what no build makes (another kind of file, a link
+        elsewhere than to a release folder, a link below its top)."""
+        pending = [""]
+        while pending:
+            where = pending.pop()
+            with os.scandir(os.path.join(folder, where) if where else folder) as entries:
+                for entry in entries:
+                    relative = f"{where}/{entry.name}" if where else entry.name
+                    if entry.is_symlink():
+                        target = os.readlink(entry.path)
+                        if where or not target.startswith("../" + RELEASE_PREFIX) or "/" in target[3:]:
+                            return False
+                        self.links[relative] = target
+                    elif entry.is_dir(follow_symlinks=False):
+                        self.dirs.add(relative)
+                        pending.append(relative)
+                    elif entry.is_file(follow_symlinks=False):
+                        self.files[relative] = entry.inode()
+                    else:
+                        return False
+        return True
+
+    def retain(self, folders: set[str]) -> None:
+        """The release folders the published build links, from its manifest: after the switch that build is
+        kept as the spare, and its release folders with it (without this call, it is removed as before)."""
+        self.retained = folders
 
     @property
     def previous(self) -> Path | None:
@@ -58,9 +136,10 @@ class Staging:
     def path(self, relative: str) -> Path:
         """A path inside the build folder; refuses anything that would land outside it."""
         target = self._inside(relative)
-        if not target.parent.is_dir():  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
-            target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        parent = os.path.dirname(target)
+        if not os.path.isdir(parent):  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
+            os.makedirs(parent, exist_ok=True)
+        return Path(target)
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Stage a newsroom-level file in memory: flush() writes them all, and a build that changes
@@ -75,7 +154,13 @@ class Staging:
         self.kept[relative] = published
 
     def flush(self) -> None:
-        """Write the staged newsroom-level files into the build folder and link the kept ones."""
+        """Write the staged newsroom-level files into the build folder and link the kept ones; in a spare,
+        remove what this build does not hold and change only the entries that differ."""
+        if self.reused:
+            if not self.flushed:  # a second flush() changes nothing again
+                self._flush_spare()
+            self.flushed = True
+            return
         while self.site:  # emptied as it goes: a second flush() writes nothing again
             relative, data = self.site.popitem()
             self.path(relative).write_bytes(data)
@@ -87,29 +172,108 @@ class Staging:
             except OSError:
                 shutil.copyfile(published, target)
 
+    def _flush_spare(self) -> None:
+        wanted = self.site.keys() | self.kept.keys()
+        for slug in [slug for slug in self.links if slug not in self.releases]:
+            self._touch()
+            os.unlink(os.path.join(self._folder, slug))
+            del self.links[slug]
+        for relative in [relative for relative in self.files if relative not in wanted]:
+            self._touch()
+            with contextlib.suppress(FileNotFoundError):  # a leftover `.new-` name, already replaced
+                os.unlink(os.path.join(self._folder, relative))
+            del self.files[relative]
+        needed = {parent for relative in wanted for parent in _parents(relative)}
+        for folder in sorted(self.dirs - needed, key=lambda name: -name.count("/")):  # the deepest first
+            self._touch()
+            os.rmdir(os.path.join(self._folder, folder))
+            self.dirs.discard(folder)
+        while self.site:
+            relative, data = self.site.popitem()
+            if relative in self.files and _holds(os.path.join(self._folder, relative), data):
+                continue
+            self._touch()
+            target = self.path(relative)
+            new = _new_name(target)
+            with open(new, "wb") as handle:
+                handle.write(data)
+            self._replace(new, relative)
+        while self.kept:
+            relative, published = self.kept.popitem()
+            if relative in self.files and _same(os.path.join(self._folder, relative), self.files[relative], published):
+                continue  # the very file of the published build (a hard link), or the same bytes
+            self._touch()
+            target = self.path(relative)
+            new = _new_name(target)
+            try:
+                os.link(published, new)
+            except OSError:
+                shutil.copyfile(published, new)
+            self._replace(new, relative)
+        self.dirs |= needed
+
+    def _replace(self, new: str, relative: str) -> None:
+        """Rename a complete new file over a newsroom file of the spare."""
+        target = os.path.join(self._folder, relative)
+        os.replace(new, target)
+        self.files[relative] = os.lstat(target).st_ino
+
+    def _touch(self) -> None:
+        """Before the first change of a spare: remove its manifest, so that a build killed while changing
+        it leaves a folder the next build does not take."""
+        if self.touched:
+            return
+        self.touched = True
+        os.unlink(os.path.join(self.store, manifest_name(self.folder.name)))
+        _fsync_dir(self.store)
+
     def new_release(self, slug: str) -> Path:
         """A new, empty release folder in the store, linked as `slug` in this build: its files go there."""
-        folder = Path(tempfile.mkdtemp(prefix=RELEASE_PREFIX, dir=self.store))
+        folder = tempfile.mkdtemp(prefix=RELEASE_PREFIX, dir=self.store)
         os.chmod(folder, 0o755)
-        self.created.add(folder.name)
-        self.link_release(slug, folder.name)
-        return folder
+        name = os.path.basename(folder)
+        self.created.add(name)
+        self.link_release(slug, name)
+        return Path(folder)
 
     def link_release(self, slug: str, folder: str) -> None:
-        """Link a release folder of the store (written by this or an earlier build) as `slug` in this build."""
+        """Link a release folder of the store (written by this or an earlier build) as `slug` in this build;
+        in a spare that links it already, nothing is written."""
         if not folder.startswith(RELEASE_PREFIX) or "/" in folder or folder in (".", ".."):
             raise StagingError(f"unexpected release folder in the manifest: {folder!r}")
         link = self._inside(slug)
-        if link.parent != self.folder:
+        if os.path.dirname(link) != self._folder:
             raise StagingError(f"refusing to link a release outside the build folder: {slug}")
-        os.symlink(f"../{folder}", link)
+        target = "../" + folder
+        if self.links.get(slug) == target:
+            self.releases[slug] = folder
+            return
+        if self.reused:
+            self._touch()
+            if slug in self.links or slug in self.files or slug in self.dirs:
+                new = _new_name(Path(link))
+                os.symlink(target, new)
+                if slug in self.dirs:
+                    shutil.rmtree(link)
+                    self.dirs.discard(slug)
+                    self.files = {name: ino for name, ino in self.files.items() if not name.startswith(slug + "/")}
+                self.files.pop(slug, None)
+                os.replace(new, link)
+            else:
+                os.symlink(target, link)
+            self.links[slug] = target
+        else:
+            os.symlink(target, link)
         self.releases[slug] = folder
 
     def drop_release(self, slug: str) -> None:
         """Undo new_release or link_release for a release this build cannot carry."""
         folder = self.releases.pop(slug, None)
-        if os.path.lexists(self.folder / slug):
-            os.unlink(self.folder / slug)
+        link = os.path.join(self._folder, slug)
+        if os.path.lexists(link):
+            self._touch()
+            os.unlink(link)
+        self.links.pop(slug, None)
         if folder in self.created:
             self.created.discard(folder)
             shutil.rmtree(self.store / folder, ignore_errors=True)
@@ -118,14 +282,15 @@ class Staging:
         """The store folder that holds a release linked in this build."""
         return self.store / self.releases[slug]
 
-    def _inside(self, relative: str) -> Path:
-        target = Path(os.path.normpath(self.folder / relative))
-        if not target.is_relative_to(self.folder):
+    def _inside(self, relative: str) -> str:
+        target = os.path.normpath(os.path.join(self._folder, relative))
+        if not target.startswith(self._folder + "/"):
             raise StagingError(f"refusing to write outside the build folder: {relative}")
         return target
 
     def publish(self) -> None:
-        """Make the build folder the new `out` in one atomic step, then remove older builds."""
+        """Make the build folder the new `out` in one atomic step; the previous build stays as the spare
+        (when its manifest was read: retain()), older ones are removed."""
         _fsync_tree(self.folder)
         old = self.previous
         if self.out.exists() and not self.out.is_symlink():
@@ -144,20 +309,34 @@ class Staging:
         os.symlink(os.path.relpath(self.folder, self.out.parent), link)
         os.replace(link, self.out)
         _fsync_dir(self.out.parent)
-        self._clean(keep=self.folder)
-        if old is not None and old != self.folder and old.is_relative_to(self.store):
+        if (
+            old is not None
+            and old != self.folder
+            and old.parent == Path(os.path.realpath(self.store))
+            and old.name.startswith("build-")
+            and self.retained is not None
+            and os.path.exists(self.store / manifest_name(old.name))
+        ):
+            self.spare = old
+        self._clean()
+        if old is not None and old not in (self.folder, self.spare) and old.is_relative_to(self.store):
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
-        """Forget this build, and the release folders it made; `out` is untouched."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Forget this build, and the release folders it made; `out` is untouched. A spare this build did
+        not change stays the spare; one it changed is removed (the next build starts from a fresh folder)."""
+        if self.touched:
+            shutil.rmtree(self.folder, ignore_errors=True)
         for name in self.created:
             shutil.rmtree(self.store / name, ignore_errors=True)
 
-    def _clean(self, keep: Path) -> None:
-        """Remove build folders left by interrupted runs (never the published one), and the release folders the
-        published build does not link to (replaced, dropped, or left by an interrupted run)."""
+    def _clean(self) -> None:
+        """Remove build folders left by interrupted runs (never the published one nor the spare), and the
+        release folders neither of them links (replaced, dropped, or left by an interrupted run)."""
         linked = set(self.releases.values())
+        if self.spare is not None:
+            linked |= self.retained or set()
+        keep = {self.folder.name, self.spare.name if self.spare is not None else None}
         for entry in os.scandir(self.store):
             name = entry.name
             if name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
@@ -165,9 +344,45 @@ class Staging:
             elif entry.is_symlink() or not entry.is_dir():
                 continue
             elif (name.startswith(RELEASE_PREFIX) and name not in linked) or (
-                entry.path != str(keep) and name.startswith(("build-", "previous-"))
+                name not in keep and name.startswith(("build-", "previous-"))
             ):
                 shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _new_name(target: Path) -> str:
+    """A free name beside `target` for its new version (a leftover of a hand edit is removed)."""
+    new = os.path.join(os.path.dirname(target), _NEW + os.path.basename(target))
+    if os.path.lexists(new):
+        os.unlink(new)
+    return new
+
+
+def _parents(relative: str) -> list[str]:
+    """The folders a relative path lies in: 'a/b/c' -> ['a', 'a/b']."""
+    parts = relative.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _same(path: str, inode: int, published: Path) -> bool:
+    """The spare's file (of that inode) is the published one, or holds the same bytes."""
+    status = os.stat(published)
+    if status.st_ino == inode:
+        return True
+    if os.lstat(path).st_size != status.st_size:
+        return False
+    with open(published, "rb") as handle:
+        return _holds(path, handle.read())
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """The file at `path` holds exactly `data`."""
+    try:
+        if os.lstat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
 
 def _fsync_tree(folder: Path) -> None:
