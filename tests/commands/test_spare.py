@@ -109,9 +109,10 @@ import os, runpy, signal, sys
 limit, calls = int(sys.argv[1]), [0]
 def counting(real):
     def call(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == limit:
-            os.kill(os.getpid(), signal.SIGKILL)
+        if any(".out.builds" in str(arg) or str(arg).endswith("/out") for arg in args):
+            calls[0] += 1
+            if calls[0] == limit:
+                os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
     return call
 for name in ("symlink", "replace", "unlink", "rmdir", "link", "rename"):
@@ -122,31 +123,35 @@ runpy.run_module("presskit", run_name="__main__")
 
 
 def test_a_build_killed_while_changing_the_spare_is_repaired_by_the_next(tmp_path: Path):
-    """SIGKILL at the k-th change of the file system (link, rename, removal), k = 1, 2, ...: out/ stays the old
-    or the new build, and the next build publishes what a fresh build would, with nothing left over."""
+    """SIGKILL at the k-th change in the build store (the spare's manifest removed, a link or newsroom file
+    replaced, the switch, the cleaning), k = 1, 2, ...: out/ stays the old or the new build, and the next build
+    publishes what a fresh build would, with nothing left over."""
     project = _project(tmp_path / "project", 6)
-    _build(project)
-    _edit(project, 1, "Edited once.")
-    _build(project)
-    digests = {}
-    limit, completed = 0, False
-    while not completed:
-        limit += 1
-        old = tree_digest(project / "out")
-        _edit(project, limit % 6, f"Edited for the kill at change {limit}.")
-        killed = subprocess.run(
-            [sys.executable, "-c", KILLER, str(limit)], cwd=project, capture_output=True, text=True, timeout=300
-        )
-        completed = killed.returncode == 0
-        assert completed or killed.returncode == -9, killed.stderr
-        now = tree_digest(project / "out")
+    texts = ["First version of release one.", "Second version of release one."]
+    digests = []
+    for text in texts * 2:  # the second round makes the first build folder the spare
+        _edit(project, 1, text)
         _build(project)
-        new = tree_digest(project / "out")
-        assert now in (old, new), f"a mix after a kill at change {limit}"
-        digests[limit] = now == new
-        _verify(project)
-    assert limit > 8  # the kills fell all along the build, the spare's changes among them
-    assert not digests[1] and digests[limit]
+        digests.append(tree_digest(project / "out"))
+    assert digests[0] == digests[2] != digests[1] == digests[3]
+    outcomes = []
+    for limit in range(1, 40):
+        old = tree_digest(project / "out")
+        new = digests[1 - digests.index(old)]
+        _edit(project, 1, texts[digests.index(new)])
+        command = [sys.executable, "-c", KILLER, str(limit)]
+        killed = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+        assert killed.returncode in (0, -9), killed.stderr
+        after_kill = tree_digest(project / "out")
+        assert after_kill in (old, new), f"a mix after a kill at change {limit}"
+        outcomes.append("old" if after_kill == old else "new")
+        _build(project)
+        assert tree_digest(project / "out") == new, f"not repaired after a kill at change {limit}"
+        assert sorted(os.listdir(project / ".out.builds")) == expected_store(project / "out"), limit
+        if killed.returncode == 0:
+            break
+    assert "old" in outcomes and "new" in outcomes and limit > 12, outcomes  # kills all along the build
+    _verify(project)
 
 
 def test_a_spare_edited_by_hand_is_read_not_trusted(tmp_path: Path):

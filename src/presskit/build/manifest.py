@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from presskit import __version__
-from presskit.build.staging import MANIFEST_PREFIX as PREFIX
 from presskit.build.staging import RELEASE_PREFIX, Staging, manifest_name
 
 
@@ -188,12 +187,3 @@ def discard(staging: Staging) -> None:
     """Forget the manifest of a build that is not published (a spare the build did not change keeps its own)."""
     if staging.touched:
         _path(staging.store, staging.folder).unlink(missing_ok=True)
-
-
-def clean(staging: Staging) -> None:
-    """Remove the manifests of builds that are gone (after a publish): all but the published build's and the
-    spare's."""
-    keep = {_path(staging.store, folder).name for folder in (staging.folder, staging.spare) if folder is not None}
-    for entry in staging.store.glob(PREFIX + "*.json"):
-        if entry.name not in keep:
-            entry.unlink(missing_ok=True)

@@ -56,11 +56,14 @@ class Publication:
             self.reporter.error(self.target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
         if self.reporter.errors or self.kept:
             self._discard()
+            if self.kept and not self.reporter.errors:
+                try:
+                    staging.tidy()
+                except OSError:
+                    pass  # left for the next build that publishes
             return True
         try:
             staging.publish()
-            if self.manifests:
-                manifest.clean(staging)
         except (OSError, StagingError) as error:
             self._discard()
             self.reporter.error(

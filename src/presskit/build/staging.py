@@ -9,25 +9,22 @@ never changed: a build folder holds one relative link per release (`<slug> -> ..
 listings, feeds and sitemap.
 
 Double buffering: after a switch the previous build folder stays, whole, as the spare, with its manifest.
-The next newsroom build takes the spare (never the published folder) and changes only the entries that
-differ from what it must hold: a link whose target differs, a newsroom file whose bytes differ (written as
-a new file and renamed over: a file may be a hard link shared with the published build). Before its first
-change it removes the spare's manifest: a build killed meanwhile leaves a spare without one, which the next
-build does not take (it starts from a fresh folder, and the stray one is removed after its switch).
+A newsroom build takes the spare (build/spare.py; never the published folder) and changes only the entries
+that differ from what it must hold; without a whole spare it fills a fresh folder.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from presskit.build.spare import Spare
+
 RELEASE_PREFIX = "release-"  # the store's release folders: `.out.builds/release-*`
 MANIFEST_PREFIX = "manifest-"  # `.out.builds/manifest-<build folder>.json` (build/manifest.py)
-_NEW = ".new-"  # a file or link being made in a spare, renamed over its entry when complete
 
 
 def manifest_name(folder: str) -> str:
@@ -54,20 +51,19 @@ class Staging:
         self.kept: dict[str, Path] = {}  # newsroom-level files unchanged since the published build: linked at flush()
         self.releases: dict[str, str] = {}  # slug: the release folder of the store this build links to
         self.created: set[str] = set()  # release folders this build made (removed if it is not published)
-        # What the spare holds, as read from it (empty for a fresh folder): its release links (slug: target),
-        # its newsroom files (relative: inode) and folders. Kept up to date as the build changes it.
-        self.links: dict[str, str] = {}
-        self.files: dict[str, int] = {}
-        self.dirs: set[str] = set()
-        self.reused = False  # this build brings the spare up to date instead of filling a fresh folder
-        self.touched = True  # the folder differs from what its manifest (if any) records
+        self.reusing: Spare | None = None  # the spare this build brings up to date, if it took one
         self.retained: set[str] | None = None  # the release folders the published build links (its manifest's)
         self.spare: Path | None = None  # after publish(): the previous build, kept as the spare
         self.flushed = False
         try:
             self.store.mkdir(parents=True, exist_ok=True)
-            folder = self._take_spare() if spare else None
-            if folder is None:
+            if spare:
+                self.reusing = Spare.take(
+                    str(self.store), _inode(self.out), lambda name: str(self.store / manifest_name(name))
+                )
+            if self.reusing is not None:
+                folder = self.reusing.folder
+            else:
                 folder = tempfile.mkdtemp(prefix="build-", dir=self.store)
                 os.chmod(folder, 0o755)
         except OSError as exc:
@@ -76,50 +72,12 @@ class Staging:
         self._folder = str(self.folder)
 
     def __getstate__(self):  # what a render worker receives: where to write, not what the build holds
-        return {**self.__dict__, "site": {}, "kept": {}, "releases": {}, "links": {}, "files": {}, "dirs": set()}
+        return {**self.__dict__, "site": {}, "kept": {}, "releases": {}, "reusing": None}
 
-    def _take_spare(self) -> str | None:
-        """The spare build folder, read entry by entry, if the store has a whole one (with its manifest)."""
-        try:
-            published = os.stat(self.out).st_ino  # never the published folder, whatever its path's links
-        except OSError:
-            published = None
-        with os.scandir(self.store) as entries:
-            names = sorted(
-                e.name
-                for e in entries
-                if e.name.startswith("build-") and e.is_dir(follow_symlinks=False) and e.inode() != published
-            )
-        for name in names:
-            folder = os.path.join(self.store, name)
-            if os.path.exists(os.path.join(self.store, manifest_name(name))) and self._read_spare(folder):
-                self.reused, self.touched = True, False
-                return folder
-            self.links, self.files, self.dirs = {}, {}, set()
-        return None
-
-    def _read_spare(self, folder: str) -> bool:
-        """Record what a spare holds; False if it holds what no build makes (another kind of file, a link
-        elsewhere than to a release folder, a link below its top)."""
-        pending = [""]
-        while pending:
-            where = pending.pop()
-            with os.scandir(os.path.join(folder, where) if where else folder) as entries:
-                for entry in entries:
-                    relative = f"{where}/{entry.name}" if where else entry.name
-                    if entry.is_symlink():
-                        target = os.readlink(entry.path)
-                        if where or not target.startswith("../" + RELEASE_PREFIX) or "/" in target[3:]:
-                            return False
-                        self.links[relative] = target
-                    elif entry.is_dir(follow_symlinks=False):
-                        self.dirs.add(relative)
-                        pending.append(relative)
-                    elif entry.is_file(follow_symlinks=False):
-                        self.files[relative] = entry.inode()
-                    else:
-                        return False
-        return True
+    @property
+    def touched(self) -> bool:
+        """The folder differs from what its manifest, if any, records: a fresh folder, or a spare changed."""
+        return self.reusing is None or self.reusing.touched
 
     def retain(self, folders: set[str]) -> None:
         """The release folders the published build links, from its manifest: after the switch that build is
@@ -156,9 +114,10 @@ class Staging:
     def flush(self) -> None:
         """Write the staged newsroom-level files into the build folder and link the kept ones; in a spare,
         remove what this build does not hold and change only the entries that differ."""
-        if self.reused:
+        if self.reusing is not None:
             if not self.flushed:  # a second flush() changes nothing again
-                self._flush_spare()
+                self.reusing.flush(self.releases, self.site, self.kept, self.path)
+                self.site, self.kept = {}, {}
             self.flushed = True
             return
         while self.site:  # emptied as it goes: a second flush() writes nothing again
@@ -171,61 +130,6 @@ class Staging:
                 os.link(published, target)
             except OSError:
                 shutil.copyfile(published, target)
-
-    def _flush_spare(self) -> None:
-        wanted = self.site.keys() | self.kept.keys()
-        for slug in [slug for slug in self.links if slug not in self.releases]:
-            self._touch()
-            os.unlink(os.path.join(self._folder, slug))
-            del self.links[slug]
-        for relative in [relative for relative in self.files if relative not in wanted]:
-            self._touch()
-            with contextlib.suppress(FileNotFoundError):  # a leftover `.new-` name, already replaced
-                os.unlink(os.path.join(self._folder, relative))
-            del self.files[relative]
-        needed = {parent for relative in wanted for parent in _parents(relative)}
-        for folder in sorted(self.dirs - needed, key=lambda name: -name.count("/")):  # the deepest first
-            self._touch()
-            os.rmdir(os.path.join(self._folder, folder))
-            self.dirs.discard(folder)
-        while self.site:
-            relative, data = self.site.popitem()
-            if relative in self.files and _holds(os.path.join(self._folder, relative), data):
-                continue
-            self._touch()
-            target = self.path(relative)
-            new = _new_name(target)
-            with open(new, "wb") as handle:
-                handle.write(data)
-            self._replace(new, relative)
-        while self.kept:
-            relative, published = self.kept.popitem()
-            if relative in self.files and _same(os.path.join(self._folder, relative), self.files[relative], published):
-                continue  # the very file of the published build (a hard link), or the same bytes
-            self._touch()
-            target = self.path(relative)
-            new = _new_name(target)
-            try:
-                os.link(published, new)
-            except OSError:
-                shutil.copyfile(published, new)
-            self._replace(new, relative)
-        self.dirs |= needed
-
-    def _replace(self, new: str, relative: str) -> None:
-        """Rename a complete new file over a newsroom file of the spare."""
-        target = os.path.join(self._folder, relative)
-        os.replace(new, target)
-        self.files[relative] = os.lstat(target).st_ino
-
-    def _touch(self) -> None:
-        """Before the first change of a spare: remove its manifest, so that a build killed while changing
-        it leaves a folder the next build does not take."""
-        if self.touched:
-            return
-        self.touched = True
-        os.unlink(os.path.join(self.store, manifest_name(self.folder.name)))
-        _fsync_dir(self.store)
 
     def new_release(self, slug: str) -> Path:
         """A new, empty release folder in the store, linked as `slug` in this build: its files go there."""
@@ -244,36 +148,19 @@ class Staging:
         link = self._inside(slug)
         if os.path.dirname(link) != self._folder:
             raise StagingError(f"refusing to link a release outside the build folder: {slug}")
-        target = "../" + folder
-        if self.links.get(slug) == target:
-            self.releases[slug] = folder
-            return
-        if self.reused:
-            self._touch()
-            if slug in self.links or slug in self.files or slug in self.dirs:
-                new = _new_name(Path(link))
-                os.symlink(target, new)
-                if slug in self.dirs:
-                    shutil.rmtree(link)
-                    self.dirs.discard(slug)
-                    self.files = {name: ino for name, ino in self.files.items() if not name.startswith(slug + "/")}
-                self.files.pop(slug, None)
-                os.replace(new, link)
-            else:
-                os.symlink(target, link)
-            self.links[slug] = target
+        if self.reusing is not None:
+            self.reusing.link(slug, "../" + folder)
         else:
-            os.symlink(target, link)
+            os.symlink("../" + folder, link)
         self.releases[slug] = folder
 
     def drop_release(self, slug: str) -> None:
         """Undo new_release or link_release for a release this build cannot carry."""
         folder = self.releases.pop(slug, None)
-        link = os.path.join(self._folder, slug)
-        if os.path.lexists(link):
-            self._touch()
-            os.unlink(link)
-        self.links.pop(slug, None)
+        if self.reusing is not None:
+            self.reusing.unlink(slug)
+        elif os.path.lexists(os.path.join(self._folder, slug)):
+            os.unlink(os.path.join(self._folder, slug))
         if folder in self.created:
             self.created.discard(folder)
             shutil.rmtree(self.store / folder, ignore_errors=True)
@@ -330,16 +217,31 @@ class Staging:
         for name in self.created:
             shutil.rmtree(self.store / name, ignore_errors=True)
 
-    def _clean(self) -> None:
-        """Remove build folders left by interrupted runs (never the published one nor the spare), and the
-        release folders neither of them links (replaced, dropped, or left by an interrupted run)."""
-        linked = set(self.releases.values())
-        if self.spare is not None:
-            linked |= self.retained or set()
-        keep = {self.folder.name, self.spare.name if self.spare is not None else None}
+    def tidy(self) -> None:
+        """After a build that keeps the published folder: remove what an interrupted run left in the store
+        (as publish() does), keeping the published build, the spare this build did not change and the release
+        folders they link. Nothing is removed unless the published build's manifest was read (retain())."""
+        published = self.previous
+        if self.retained is None or published is None:
+            return
+        keep, linked = {published.name}, set(self.retained)
+        if not self.touched:
+            keep.add(self.folder.name)
+            linked |= {target[3:] for target in self.reusing.links.values()}
+        self._clean(keep, linked)
+
+    def _clean(self, keep: set[str] | None = None, linked: set[str] | None = None) -> None:
+        """Remove build folders left by interrupted runs (never the published one nor the spare) and their
+        manifests, and the release folders neither of them links (replaced, dropped, or left by an interrupted run)."""
+        if keep is None:
+            keep = {self.folder.name} | ({self.spare.name} if self.spare is not None else set())
+            linked = set(self.releases.values()) | (self.retained or set() if self.spare is not None else set())
+        manifests = {manifest_name(name) for name in keep}
         for entry in os.scandir(self.store):
             name = entry.name
-            if name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
+            made_before_a_crash = name.startswith(".link-") and entry.is_symlink()
+            gone = name.startswith(MANIFEST_PREFIX) and name not in manifests and entry.is_file(follow_symlinks=False)
+            if made_before_a_crash or gone:  # a link made just before a crash, the manifest of a build gone
                 os.unlink(entry.path)
             elif entry.is_symlink() or not entry.is_dir():
                 continue
@@ -349,40 +251,12 @@ class Staging:
                 shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _new_name(target: Path) -> str:
-    """A free name beside `target` for its new version (a leftover of a hand edit is removed)."""
-    new = os.path.join(os.path.dirname(target), _NEW + os.path.basename(target))
-    if os.path.lexists(new):
-        os.unlink(new)
-    return new
-
-
-def _parents(relative: str) -> list[str]:
-    """The folders a relative path lies in: 'a/b/c' -> ['a', 'a/b']."""
-    parts = relative.split("/")[:-1]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def _same(path: str, inode: int, published: Path) -> bool:
-    """The spare's file (of that inode) is the published one, or holds the same bytes."""
-    status = os.stat(published)
-    if status.st_ino == inode:
-        return True
-    if os.lstat(path).st_size != status.st_size:
-        return False
-    with open(published, "rb") as handle:
-        return _holds(path, handle.read())
-
-
-def _holds(path: str, data: bytes) -> bool:
-    """The file at `path` holds exactly `data`."""
+def _inode(path: Path) -> int | None:
+    """The inode of the folder a link leads to (the published build: never taken as the spare)."""
     try:
-        if os.lstat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
+        return os.stat(path).st_ino
     except OSError:
-        return False
+        return None
 
 
 def _fsync_tree(folder: Path) -> None:
