@@ -27,6 +27,7 @@ class Spare:
         self.links: dict[str, str] = {}
         self.files: dict[str, int] = {}
         self.dirs: set[str] = set()
+        self.gone: set[str] = set()  # folders at the top removed for a link, with everything in them
         self.touched = False
 
     @classmethod
@@ -86,12 +87,13 @@ class Spare:
             return
         self.touch()
         path = os.path.join(self.folder, slug)
-        if slug in self.links or slug in self.files or slug in self.dirs:
+        if slug in self.dirs and slug not in self.gone:
+            self._remove_folder(slug)
+            os.symlink(target, path)
+        elif slug in self.links or slug in self.files:
             new = new_name(path)
             self.files.pop(os.path.basename(new), None)
             os.symlink(target, new)
-            if slug in self.dirs:
-                self._remove_folder(slug)
             self.files.pop(slug, None)
             os.replace(new, path)
         else:
@@ -111,6 +113,10 @@ class Spare:
         `path(relative)` gives a file's path, its folder made."""
         for slug in [slug for slug in self.links if slug not in releases]:
             self.unlink(slug)
+        if self.gone:
+            self.dirs = {name for name in self.dirs if name.split("/", 1)[0] not in self.gone}
+            self.files = {name: ino for name, ino in self.files.items() if name.split("/", 1)[0] not in self.gone}
+            self.gone = set()
         wanted = site.keys() | kept.keys()
         for relative in [relative for relative in self.files if relative not in wanted]:
             self.touch()
@@ -147,10 +153,11 @@ class Spare:
         os.replace(new, target)
         self.files[relative] = os.lstat(target).st_ino
 
-    def _remove_folder(self, relative: str) -> None:
-        shutil.rmtree(os.path.join(self.folder, relative))
-        self.dirs = {name for name in self.dirs if name != relative and not name.startswith(relative + "/")}
-        self.files = {name: ino for name, ino in self.files.items() if not name.startswith(relative + "/")}
+    def _remove_folder(self, name: str) -> None:
+        """Remove a folder at the top where a release is linked now (a spare of another layout); what it
+        held is forgotten at flush(), in one pass."""
+        shutil.rmtree(os.path.join(self.folder, name))
+        self.gone.add(name)
 
 
 def new_name(target: str | Path) -> str:
