@@ -22,6 +22,7 @@ from presskit.site import embargo, feed, newsroom, sections, sitemap
 from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 from presskit.sources import translations
+from presskit.sources.archive import Archive
 from presskit.sources.load import Source
 from presskit.sources.load import load as load_sources
 from presskit.text import urls
@@ -90,7 +91,10 @@ def is_public(release: Release, now: dt.datetime, drafts: bool) -> bool:
 
 
 def build(
-    options: BuildOptions, progress: Silent | None = None, waiting: Callable[[int | None], None] | None = None
+    options: BuildOptions,
+    progress: Silent | None = None,
+    waiting: Callable[[int | None], None] | None = None,
+    archive: Archive | None = None,
 ) -> BuildResult:
     """Build the whole newsroom into a staging folder and publish it only if nothing failed.
 
@@ -99,13 +103,14 @@ def build(
     neighbours are unchanged are carried over too; the others are written afresh.
     With `options.executor`, releases are rendered on that Dask cluster (build/cluster.py); one that
     cannot be reached or would not render the same bytes refuses the build before anything is written.
+    With `archive` (serve), the releases kept from the last build are used, and the files that changed read.
     """
     try:
         executor = cluster.Executor.open(options.executor, options.jobs or warmstart.default_jobs())
     except cluster.ClusterError as exc:
         return BuildResult(Reporter(options.root.resolve()), refused=str(exc))
     with executor:
-        return _build(options, executor, progress, waiting)
+        return _build(options, executor, progress, waiting, archive)
 
 
 def _build(
@@ -113,6 +118,7 @@ def _build(
     executor: cluster.Executor,
     progress: Silent | None = None,
     waiting: Callable[[int | None], None] | None = None,
+    archive: Archive | None = None,
 ) -> BuildResult:
     progress = progress or Silent()
     root = options.root.resolve()
@@ -149,7 +155,10 @@ def _build(
         )
         return result
     with lock:
-        sources = load_releases(config, reporter, now, force=options.force)
+        if archive is not None:
+            sources = archive.load(config, reporter, now, force=options.force)
+        else:
+            sources = load_releases(config, reporter, now, force=options.force)
         result.checked = len(sources)
         result.photos = {photo.source for source in sources for photo in source.release.photos}
         if reporter.errors:

@@ -1,6 +1,7 @@
 """Live preview: build, serve out/ on 127.0.0.1, rebuild what changed when a source changes, reload the page.
 
-A build with errors leaves the last good build in out/ and served, and its errors are shown in the
+The releases stay in memory between builds (sources/archive.py): a rebuild reads again only the files the
+watcher saw change, and everything when the configuration, templates or logo changed. A build with errors leaves the last good build in out/ and served, and its errors are shown in the
 terminal and over the page (preview_http.py serves the pages, with the reload script and the errors).
 """
 
@@ -20,6 +21,7 @@ from presskit.commands.preview_http import Preview, listen
 from presskit.config import CONFIG_FILE
 from presskit.config import load as load_config
 from presskit.diagnostics import Reporter
+from presskit.sources.archive import Archive
 
 
 class ServeError(Exception):
@@ -49,35 +51,58 @@ def _stop_on_signals() -> None:
         signal.signal(number, stop)
 
 
+def _watched(root: Path, photos: set[Path]) -> tuple[set[Path], set[str], set[str]]:
+    """The folders watched deeply (releases, templates, the folders of photos and logo kept elsewhere), the
+    names watched in the project folder itself (pyproject.toml, those folders, a logo or photo there), and
+    those of them whose change may change what is watched."""
+    config = load_config(root, Reporter(root))
+    folders = {root / config.releases_dir, root / config.templates_dir}
+    top = {CONFIG_FILE, config.releases_dir, config.templates_dir}
+    for asset in ([config.logo] if config.logo is not None else []) + sorted(photos):
+        if asset.parent == root:
+            top.add(asset.name)  # the project folder itself is not watched deeply (.venv, out ...)
+        elif not any(asset.is_relative_to(folder) for folder in folders):
+            folders.add(asset.parent)
+    return folders, top, {CONFIG_FILE, config.releases_dir, config.templates_dir}
+
+
 def _watch(
-    root: Path, photos: Callable[[], set[Path]], changes: queue.Queue, stop: threading.Event, restart: threading.Event
+    root: Path,
+    photos: Callable[[], set[Path]],
+    changes: queue.Queue,
+    stop: threading.Event,
+    restart: threading.Event,
+    ready: threading.Event,
 ) -> None:
     """Put a batch of changed paths on the queue whenever sources, templates, assets or configuration change.
 
     Watched: the releases folder (release files and photos kept there), templates/, pyproject.toml, the
-    logo and the folders of photos kept elsewhere in the project. `restart` re-reads that list.
+    logo and the folders of photos kept elsewhere in the project. `restart` re-reads that list. `ready` is
+    set once the files are watched; after a restart, None is put on the queue once they are watched again:
+    a change made while nothing watched was not seen, so everything must be read again.
     """
     import watchfiles  # imported when the preview starts watching: only `presskit serve` needs it
 
+    restarted = False
     while not stop.is_set():
         restart.clear()
-        reporter = Reporter(root)
-        config = load_config(root, reporter)
-        folders = {root / config.releases_dir, root / config.templates_dir}
-        top = {CONFIG_FILE, config.releases_dir, config.templates_dir}
-        for asset in ([config.logo] if config.logo is not None else []) + sorted(photos()):
-            if asset.parent == root:
-                top.add(asset.name)  # the project folder itself is not watched deeply (.venv, out ...)
-            elif not any(asset.is_relative_to(folder) for folder in folders):
-                folders.add(asset.parent)
+        folders, top, names = _watched(root, photos())
         watched = [str(f) for f in folders if f.is_dir()]
+        deep_ready = threading.Event()
 
-        def deep(watched: list[str] = watched) -> None:
-            if watched:
+        def deep(watched: list[str] = watched, deep_ready: threading.Event = deep_ready) -> None:
+            try:
+                if not watched:
+                    return
+                # yield_on_timeout: an empty batch comes once the folders are watched, and then every 0.1 s
                 for batch in watchfiles.watch(
-                    *watched, stop_event=_Stop(stop, restart), rust_timeout=500, yield_on_timeout=False
+                    *watched, stop_event=_Stop(stop, restart), rust_timeout=100, yield_on_timeout=True
                 ):
-                    changes.put(batch)
+                    deep_ready.set()
+                    if batch:
+                        changes.put(batch)
+            finally:
+                deep_ready.set()  # also when watching failed: nothing to wait for
 
         thread = threading.Thread(target=deep, daemon=True)
         thread.start()
@@ -85,15 +110,25 @@ def _watch(
             str(root),
             recursive=False,
             stop_event=_Stop(stop, restart),
-            rust_timeout=500,
+            rust_timeout=100,
+            yield_on_timeout=True,
             watch_filter=lambda change, path, top=top: Path(path).name in top,
         )
+        announced = False
         for batch in shallow:
+            if not announced:  # the project folder is watched; the deep folders too, unless that failed
+                deep_ready.wait(timeout=10)
+                announced = True
+                if restarted:
+                    changes.put(None)  # a change made while nothing watched was missed: read everything
+                ready.set()
+            if not batch:
+                continue
             changes.put(batch)
-            names = {Path(p).name for _, p in batch}
-            if names & {CONFIG_FILE, config.releases_dir, config.templates_dir}:
+            if {Path(p).name for _, p in batch} & names:
                 restart.set()  # the folders to watch may have changed
                 break
+        restarted = True
         thread.join()
 
 
@@ -108,6 +143,8 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     published: list[str] = []
     photos: set[Path] = set()
     restart = threading.Event()
+    ready = threading.Event()
+    archive = Archive()  # the releases, kept between builds: a rebuild reads only the files that changed
 
     def waiting(pid: int | None) -> None:  # builds of one project take turns (outputs.BuildLock)
         echo(f"presskit: waiting for another build of this project{f' (pid {pid})' if pid else ''}...", err=True)
@@ -115,12 +152,13 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     def rebuild(first: bool) -> None:
         nonlocal published, photos
         started = time.monotonic()
-        result = build(options, build_progress.for_terminal(quiet, verbose), waiting=waiting)
+        result = build(options, build_progress.for_terminal(quiet, verbose), waiting=waiting, archive=archive)
         if result.refused:  # the output folder is not presskit's: nothing was written, nothing to serve
             raise ServeError(result.refused)
         if result.photos - photos:
-            photos = photos | result.photos
-            restart.set()  # watch the folders of new photos too
+            before, photos = photos, photos | result.photos
+            if _watched(root, before)[:2] != _watched(root, photos)[:2]:
+                restart.set()  # watch the folders of new photos too
         for diagnostic in result.reporter.sorted():
             if not (quiet and diagnostic.severity == "warning"):
                 echo(str(diagnostic), err=True)
@@ -149,19 +187,30 @@ def run(options: BuildOptions, port: int, *, quiet: bool, verbose: bool, echo: C
     serving = False
     _stop_on_signals()  # before the address is printed: whoever reads it may stop the server at once
     try:
+        # Watching starts before the first build reads anything: a change made after that read is seen.
+        def watch() -> None:
+            try:
+                _watch(root, lambda: photos, changes, stop, restart, ready)
+            finally:
+                ready.set()  # watching failed: serve without it rather than wait
+
+        threading.Thread(target=watch, daemon=True).start()
+        ready.wait(timeout=30)
         rebuild(first=True)  # requests wait in the socket's queue until the first build is there
         threading.Thread(target=server.serve_forever, daemon=True).start()
         serving = True
         echo(f"presskit: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
-        watcher = threading.Thread(target=_watch, args=(root, lambda: photos, changes, stop, restart), daemon=True)
-        watcher.start()
         while True:
             try:
-                changes.get(timeout=0.5)
+                batches = [changes.get(timeout=0.5)]
             except queue.Empty:
                 continue
             while not changes.empty():  # one rebuild for a burst of changes
-                changes.get_nowait()
+                batches.append(changes.get_nowait())
+            if any(batch is None for batch in batches):
+                archive.changed(None)
+            else:
+                archive.changed(path for batch in batches for _change, path in batch)
             rebuild(first=False)
     except KeyboardInterrupt:
         pass

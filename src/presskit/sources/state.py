@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import hmac
+import json
 import os
 import secrets
 import sqlite3
@@ -144,15 +145,18 @@ class State:
         except OSError:
             return time.time_ns()
 
-    def rows(self, models: bool) -> dict[str, Row]:
-        """Every row whose signature is right, by name (with the validated models when `models`)."""
+    def rows(self, models: bool, names: list[str] | None = None) -> dict[str, Row]:
+        """Every row whose signature is right, by name (with the validated models when `models`); only those
+        of `names` when given."""
         if self.stale:
             return {}
         query = f"SELECT {COLUMNS}, {MESSAGE}, signature{', model' if models else ''} FROM releases"
+        if names is not None:
+            query += " WHERE name IN (SELECT value FROM json_each(?))"
         found = {}
         key = self.row_key
         try:
-            for values in self.connection.execute(query):
+            for values in self.connection.execute(query, () if names is None else (json.dumps(names),)):
                 if hmac.compare_digest(values[17], hmac.digest(key, values[16].encode(), "sha256").hex()):
                     row = Row(values[0], values[1:5], *values[5:16], values[18] if models else None)
                     found[row.name] = row
