@@ -19,8 +19,8 @@ SECOND = GOOD_RELEASE.replace("First paragraph of the body.", "Second version of
 
 
 def _published(project: Path) -> list[str]:
-    """What is in .out.builds: after a successful build, only the folder `out` points to, its manifest and the
-    release folders it links to, besides the store's marker and the builds' lock file."""
+    """What is in .out.builds: after a successful build, only the folder `out` points to and the spare (the build
+    before it), their manifests and the release folders they link to, besides the store's marker and the lock file."""
     return sorted(p.name for p in (project / ".out.builds").iterdir())
 
 

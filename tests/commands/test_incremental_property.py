@@ -19,7 +19,7 @@ from PIL import Image
 
 from presskit.build.pipeline import BuildOptions, build
 
-from support.project import tree_digest
+from support.project import expected_store, tree_digest
 
 CONFIG = """\
 [tool.presskit]
@@ -106,12 +106,9 @@ def publish(project: Path, out: Path, now: dt.datetime) -> dict[str, str]:
 
 
 def store_holds_only_what_is_published(project: Path) -> None:
-    store = project / ".out.builds"
-    build_folder = Path(os.path.realpath(project / "out"))
-    linked = {os.readlink(entry.path)[3:] for entry in os.scandir(build_folder) if entry.is_symlink()}
-    releases = {entry.name for entry in os.scandir(store) if entry.name.startswith("release-")}
-    builds = {entry.name for entry in os.scandir(store) if entry.name.startswith("build-")}
-    assert releases == linked and builds == {build_folder.name}
+    """The published build and the spare (the build before it, whole with its manifest), the release folders
+    they link, nothing else (support.project.expected_store)."""
+    assert sorted(os.listdir(project / ".out.builds")) == expected_store(project / "out")
 
 
 STEPS = st.tuples(

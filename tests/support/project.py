@@ -55,10 +55,21 @@ def error_lines(stderr: str) -> list[str]:
 
 def expected_store(out: Path) -> list[str]:
     """What the build store beside `out` holds after a build, nothing left over: its marker and lock file, the
-    published build folder and its manifest, and the release folders that build links to (`<slug> -> ../release-*`)."""
+    published build folder and its manifest, and the release folders that build links to (`<slug> -> ../release-*`);
+    and the spare, when there is one: the one other build folder, with its manifest and the release folders it
+    links to (a build folder without its manifest, or a second one, is a leftover)."""
     published = Path(os.path.realpath(out))
-    releases = [os.readlink(entry.path)[3:] for entry in os.scandir(published) if entry.is_symlink()]
-    return sorted([".presskit-store", published.name, "lock", f"manifest-{published.name}.json", *releases])
+    store = published.parent
+    folders = [published]
+    others = sorted(entry.name for entry in os.scandir(store) if entry.name.startswith("build-"))
+    others.remove(published.name)
+    if len(others) == 1 and (store / f"manifest-{others[0]}.json").exists():
+        folders.append(store / others[0])
+    names = {".presskit-store", "lock"}
+    for folder in folders:
+        names |= {folder.name, f"manifest-{folder.name}.json"}
+        names |= {os.readlink(entry.path)[3:] for entry in os.scandir(folder) if entry.is_symlink()}
+    return sorted(names)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

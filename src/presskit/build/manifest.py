@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from presskit import __version__
-from presskit.build.staging import RELEASE_PREFIX, Staging
-
-PREFIX = "manifest-"
+from presskit.build.staging import RELEASE_PREFIX, Staging, manifest_name
 
 
 def _path(store: Path, folder: Path) -> Path:
-    return store / f"{PREFIX}{folder.name}.json"
+    return store / manifest_name(folder.name)
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,12 @@ def _read(store: Path, previous: Path | None) -> Published:
         return Published(previous, dict(data["releases"]), site, noop if isinstance(noop, dict) else {})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Published()
+
+
+def folders(published: Published) -> set[str]:
+    """The release folders of the store a build links, by its manifest."""
+    entries = published.releases.values()
+    return {e["folder"] for e in entries if isinstance(e, dict) and isinstance(e.get("folder"), str)}
 
 
 def write(staging: Staging, entries: dict[str, dict], keys: dict[str, str], noop: dict | None = None) -> None:
@@ -213,13 +217,6 @@ def reuse(previous: Path, slug: str, entry: dict, staging: Staging) -> bool:
 
 
 def discard(staging: Staging) -> None:
-    """Forget the manifest of a build that is not published."""
-    _path(staging.store, staging.folder).unlink(missing_ok=True)
-
-
-def clean(staging: Staging) -> None:
-    """Remove the manifests of builds that are gone (after a publish)."""
-    keep = _path(staging.store, staging.folder).name
-    for entry in staging.store.glob(PREFIX + "*.json"):
-        if entry.name != keep:
-            entry.unlink(missing_ok=True)
+    """Forget the manifest of a build that is not published (a spare the build did not change keeps its own)."""
+    if staging.touched:
+        _path(staging.store, staging.folder).unlink(missing_ok=True)

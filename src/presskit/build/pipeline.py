@@ -222,10 +222,9 @@ class NewsroomBuild:
     def locate(self, relative: str) -> Path:
         """Where a release's file of this build can be read: the new folder, or the published build whose
         files are not linked yet."""
-        target = self.staging.folder / relative
-        if self.deferred is not None and not os.path.lexists(target):
-            return self.deferred / relative
-        return target
+        if self.deferred is not None and relative.split("/", 1)[0] not in self.staging.releases:
+            return self.deferred / relative  # (a spare may link an older version of it)
+        return self.staging.folder / relative
 
 
 def _build_locked(
@@ -278,6 +277,8 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     """Plan, render what changed and link the rest, write the listings, feeds and sitemap, and the manifest."""
     staging, result, progress = run.staging, run.result, run.progress
     published = manifest.read(staging)
+    if published.folder is not None:  # kept whole as the spare after the switch, with its release folders
+        staging.retain(manifest.folders(published))
     if run.force:
         published = dataclasses.replace(published, releases={})
     decision = plan.make(run.public, run.views, run.config, run.context.languages, published)

@@ -10,10 +10,11 @@ from presskit.diagnostics import Reporter
 
 
 class Publication:
-    """A fresh staging folder that becomes `target` when the `with` block ends without errors.
+    """A staging folder that becomes `target` when the `with` block ends without errors: with manifests,
+    the spare build folder of the store brought up to date (build/staging.py), otherwise a fresh one.
 
     The block may call keep() when the published folder already is what it would make: the new folder is
-    then discarded and the published one stays, untouched. Any error reported meanwhile, and any OSError
+    then discarded (a spare left unchanged stays the spare) and the published one stays, untouched. Any error reported meanwhile, and any OSError
     or StagingError raised in the block (a full disk), discards it too and leaves `target` as it was.
     """
 
@@ -29,7 +30,7 @@ class Publication:
     def begin(cls, target: Path, root: Path, reporter: Reporter, manifests: bool = False) -> Publication | None:
         """A publication into `target`, or None (reported) when no build folder can be made beside it."""
         try:
-            return cls(target, Staging(target, root), reporter, manifests)
+            return cls(target, Staging(target, root, spare=manifests), reporter, manifests)
         except StagingError as exc:
             reporter.error(target, 1, 1, str(exc), "output")
             return None
@@ -55,11 +56,14 @@ class Publication:
             self.reporter.error(self.target, 1, 1, f"cannot write the output: {_os_message(exc, staging)}", "output")
         if self.reporter.errors or self.kept:
             self._discard()
+            if self.kept and not self.reporter.errors:
+                try:
+                    staging.tidy()
+                except OSError:
+                    pass  # left for the next build that publishes
             return True
         try:
             staging.publish()
-            if self.manifests:
-                manifest.clean(staging)
         except (OSError, StagingError) as error:
             self._discard()
             self.reporter.error(

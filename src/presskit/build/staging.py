@@ -1,12 +1,16 @@
 """Atomic publication of the output folder: build beside it, then swap it in with one rename.
 
 `out` is a symbolic link to a complete build folder kept in `.out.builds/` next to it; a new build
-is written to a fresh folder there and the link is replaced atomically (os.replace), so readers and
+is written to another folder there and the link is replaced atomically (os.replace), so readers and
 crashes only ever see the complete previous build or the complete new one.
 
 The newsroom's releases live in release folders of the store (`.out.builds/release-*`), written once and
 never changed: a build folder holds one relative link per release (`<slug> -> ../release-*`) and its own
-listings, feeds and sitemap, so a build writes only the releases that changed plus one link per release.
+listings, feeds and sitemap.
+
+Double buffering: after a switch the previous build folder stays, whole, as the spare, with its manifest.
+A newsroom build takes the spare (build/spare.py; never the published folder) and changes only the entries
+that differ from what it must hold; without a whole spare it fills a fresh folder.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from presskit.build.spare import Spare
+
 RELEASE_PREFIX = "release-"  # the store's release folders: `.out.builds/release-*`
+MANIFEST_PREFIX = "manifest-"  # `.out.builds/manifest-<build folder>.json` (build/manifest.py)
+
+
+def manifest_name(folder: str) -> str:
+    """The name of the manifest of a build folder, in the store."""
+    return f"{MANIFEST_PREFIX}{folder}.json"
 
 
 class StagingError(Exception):
@@ -25,28 +37,52 @@ class StagingError(Exception):
 
 
 class Staging:
-    """A fresh build folder that becomes `out` on publish() and vanishes on discard()."""
+    """A build folder that becomes `out` on publish() and is forgotten on discard(): a fresh one, or with
+    `spare`, the spare folder of the store when there is a whole one (brought to the new state by flush())."""
 
-    def __init__(self, out: Path, sources: Path):
+    def __init__(self, out: Path, sources: Path, spare: bool = False):
         self.out = Path(os.path.abspath(out))
         sources = Path(os.path.realpath(sources))
         real_out = Path(os.path.realpath(self.out))
         if sources == real_out or sources.is_relative_to(real_out):
             raise StagingError(f"refusing to use {out} as the output folder: it contains the project's sources")
         self.store = self.out.parent / f".{self.out.name}.builds"
-        try:
-            self.store.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.store))
-            os.chmod(self.folder, 0o755)
-        except OSError as exc:
-            raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
         self.site: dict[str, bytes] = {}  # newsroom-level files (listings, feeds, sitemap), kept until flush()
         self.kept: dict[str, Path] = {}  # newsroom-level files unchanged since the published build: linked at flush()
         self.releases: dict[str, str] = {}  # slug: the release folder of the store this build links to
         self.created: set[str] = set()  # release folders this build made (removed if it is not published)
+        self.reusing: Spare | None = None  # the spare this build brings up to date, if it took one
+        self.retained: set[str] | None = None  # the release folders the published build links (its manifest's)
+        self.spare: Path | None = None  # after publish(): the previous build, kept as the spare
+        self.flushed = False
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+            if spare:
+                self.reusing = Spare.take(
+                    str(self.store), _inode(self.out), lambda name: str(self.store / manifest_name(name))
+                )
+            if self.reusing is not None:
+                folder = self.reusing.folder
+            else:
+                folder = tempfile.mkdtemp(prefix="build-", dir=self.store)
+                os.chmod(folder, 0o755)
+        except OSError as exc:
+            raise StagingError(f"cannot create a build folder next to {out}: {exc.strerror}") from None
+        self.folder = Path(folder)
+        self._folder = str(self.folder)
 
-    def __getstate__(self):  # what a render worker receives: where to write, not the staged newsroom files
-        return {**self.__dict__, "site": {}}
+    def __getstate__(self):  # what a render worker receives: where to write, not what the build holds
+        return {**self.__dict__, "site": {}, "kept": {}, "releases": {}, "reusing": None}
+
+    @property
+    def touched(self) -> bool:
+        """The folder differs from what its manifest, if any, records: a fresh folder, or a spare changed."""
+        return self.reusing is None or self.reusing.touched
+
+    def retain(self, folders: set[str]) -> None:
+        """The release folders the published build links, from its manifest: after the switch that build is
+        kept as the spare, and its release folders with it (without this call, it is removed as before)."""
+        self.retained = folders
 
     @property
     def previous(self) -> Path | None:
@@ -58,9 +94,10 @@ class Staging:
     def path(self, relative: str) -> Path:
         """A path inside the build folder; refuses anything that would land outside it."""
         target = self._inside(relative)
-        if not target.parent.is_dir():  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
-            target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        parent = os.path.dirname(target)
+        if not os.path.isdir(parent):  # a stat is much cheaper than a mkdir that fails (the feed asks 10,000 times)
+            os.makedirs(parent, exist_ok=True)
+        return Path(target)
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Stage a newsroom-level file in memory: flush() writes them all, and a build that changes
@@ -75,7 +112,14 @@ class Staging:
         self.kept[relative] = published
 
     def flush(self) -> None:
-        """Write the staged newsroom-level files into the build folder and link the kept ones."""
+        """Write the staged newsroom-level files into the build folder and link the kept ones; in a spare,
+        remove what this build does not hold and change only the entries that differ."""
+        if self.reusing is not None:
+            if not self.flushed:  # a second flush() changes nothing again
+                self.reusing.flush(self.releases, self.site, self.kept, self.path)
+                self.site, self.kept = {}, {}
+            self.flushed = True
+            return
         while self.site:  # emptied as it goes: a second flush() writes nothing again
             relative, data = self.site.popitem()
             self.path(relative).write_bytes(data)
@@ -89,27 +133,34 @@ class Staging:
 
     def new_release(self, slug: str) -> Path:
         """A new, empty release folder in the store, linked as `slug` in this build: its files go there."""
-        folder = Path(tempfile.mkdtemp(prefix=RELEASE_PREFIX, dir=self.store))
+        folder = tempfile.mkdtemp(prefix=RELEASE_PREFIX, dir=self.store)
         os.chmod(folder, 0o755)
-        self.created.add(folder.name)
-        self.link_release(slug, folder.name)
-        return folder
+        name = os.path.basename(folder)
+        self.created.add(name)
+        self.link_release(slug, name)
+        return Path(folder)
 
     def link_release(self, slug: str, folder: str) -> None:
-        """Link a release folder of the store (written by this or an earlier build) as `slug` in this build."""
+        """Link a release folder of the store (written by this or an earlier build) as `slug` in this build;
+        in a spare that links it already, nothing is written."""
         if not folder.startswith(RELEASE_PREFIX) or "/" in folder or folder in (".", ".."):
             raise StagingError(f"unexpected release folder in the manifest: {folder!r}")
         link = self._inside(slug)
-        if link.parent != self.folder:
+        if os.path.dirname(link) != self._folder:
             raise StagingError(f"refusing to link a release outside the build folder: {slug}")
-        os.symlink(f"../{folder}", link)
+        if self.reusing is not None:
+            self.reusing.link(slug, "../" + folder)
+        else:
+            os.symlink("../" + folder, link)
         self.releases[slug] = folder
 
     def drop_release(self, slug: str) -> None:
         """Undo new_release or link_release for a release this build cannot carry."""
         folder = self.releases.pop(slug, None)
-        if os.path.lexists(self.folder / slug):
-            os.unlink(self.folder / slug)
+        if self.reusing is not None:
+            self.reusing.unlink(slug)
+        elif os.path.lexists(os.path.join(self._folder, slug)):
+            os.unlink(os.path.join(self._folder, slug))
         if folder in self.created:
             self.created.discard(folder)
             shutil.rmtree(self.store / folder, ignore_errors=True)
@@ -118,14 +169,15 @@ class Staging:
         """The store folder that holds a release linked in this build."""
         return self.store / self.releases[slug]
 
-    def _inside(self, relative: str) -> Path:
-        target = Path(os.path.normpath(self.folder / relative))
-        if not target.is_relative_to(self.folder):
+    def _inside(self, relative: str) -> str:
+        target = os.path.normpath(os.path.join(self._folder, relative))
+        if not target.startswith(self._folder + "/"):
             raise StagingError(f"refusing to write outside the build folder: {relative}")
         return target
 
     def publish(self) -> None:
-        """Make the build folder the new `out` in one atomic step, then remove older builds."""
+        """Make the build folder the new `out` in one atomic step; the previous build stays as the spare
+        (when its manifest was read: retain()), older ones are removed."""
         _fsync_tree(self.folder)
         old = self.previous
         if self.out.exists() and not self.out.is_symlink():
@@ -144,30 +196,67 @@ class Staging:
         os.symlink(os.path.relpath(self.folder, self.out.parent), link)
         os.replace(link, self.out)
         _fsync_dir(self.out.parent)
-        self._clean(keep=self.folder)
-        if old is not None and old != self.folder and old.is_relative_to(self.store):
+        if (
+            old is not None
+            and old != self.folder
+            and old.parent == Path(os.path.realpath(self.store))
+            and old.name.startswith("build-")
+            and self.retained is not None
+            and os.path.exists(self.store / manifest_name(old.name))
+        ):
+            self.spare = old
+        self._clean()
+        if old is not None and old not in (self.folder, self.spare) and old.is_relative_to(self.store):
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
-        """Forget this build, and the release folders it made; `out` is untouched."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Forget this build, and the release folders it made; `out` is untouched. A spare this build did
+        not change stays the spare; one it changed is removed (the next build starts from a fresh folder)."""
+        if self.touched:
+            shutil.rmtree(self.folder, ignore_errors=True)
         for name in self.created:
             shutil.rmtree(self.store / name, ignore_errors=True)
 
-    def _clean(self, keep: Path) -> None:
-        """Remove build folders left by interrupted runs (never the published one), and the release folders the
-        published build does not link to (replaced, dropped, or left by an interrupted run)."""
-        linked = set(self.releases.values())
+    def tidy(self) -> None:
+        """After a build that keeps the published folder: remove what an interrupted run left in the store
+        (as publish() does), keeping the published build, the spare this build did not change and the release
+        folders they link. Nothing is removed unless the published build's manifest was read (retain())."""
+        published = self.previous
+        if self.retained is None or published is None:
+            return
+        keep, linked = {published.name}, set(self.retained)
+        if not self.touched:
+            keep.add(self.folder.name)
+            linked |= {target[3:] for target in self.reusing.links.values()}
+        self._clean(keep, linked)
+
+    def _clean(self, keep: set[str] | None = None, linked: set[str] | None = None) -> None:
+        """Remove build folders left by interrupted runs (never the published one nor the spare) and their
+        manifests, and the release folders neither of them links (replaced, dropped, or left by an interrupted run)."""
+        if keep is None:
+            keep = {self.folder.name} | ({self.spare.name} if self.spare is not None else set())
+            linked = set(self.releases.values()) | (self.retained or set() if self.spare is not None else set())
+        manifests = {manifest_name(name) for name in keep}
         for entry in os.scandir(self.store):
             name = entry.name
-            if name.startswith(".link-") and entry.is_symlink():  # a link made just before a crash
+            made_before_a_crash = name.startswith(".link-") and entry.is_symlink()
+            gone = name.startswith(MANIFEST_PREFIX) and name not in manifests and entry.is_file(follow_symlinks=False)
+            if made_before_a_crash or gone:  # a link made just before a crash, the manifest of a build gone
                 os.unlink(entry.path)
             elif entry.is_symlink() or not entry.is_dir():
                 continue
             elif (name.startswith(RELEASE_PREFIX) and name not in linked) or (
-                entry.path != str(keep) and name.startswith(("build-", "previous-"))
+                name not in keep and name.startswith(("build-", "previous-"))
             ):
                 shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _inode(path: Path) -> int | None:
+    """The inode of the folder a link leads to (the published build: never taken as the spare)."""
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def _fsync_tree(folder: Path) -> None:
