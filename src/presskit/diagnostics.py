@@ -41,6 +41,12 @@ class Reporter:
     items: list[Diagnostic] = field(default_factory=list)
 
     def display_path(self, path: Path | str) -> str:
+        if self.root is not None:  # the common case in plain strings (pathlib costs 10 times more)
+            shown, base = os.path.abspath(path), os.path.abspath(self.root)
+            if shown == base:
+                return "."
+            if shown.startswith(base if base.endswith(os.sep) else base + os.sep):
+                return shown[len(base) :].lstrip(os.sep)
         path = Path(path)
         if self.root is not None:
             # The path as written first (a symlink is named by its own place), then with links resolved.

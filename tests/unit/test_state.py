@@ -115,12 +115,13 @@ def test_a_damaged_or_planted_database_is_replaced(tmp_path: Path, damage: str):
         if damage == "other-schema":
             connection.execute("PRAGMA user_version = 99")
         else:  # presskit's tables, with values of the wrong types
-            connection.execute("PRAGMA user_version = 1")
+            connection.execute(f"PRAGMA user_version = {state_store.SCHEMA}")
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.execute(f"CREATE TABLE releases ({state_store.COLUMNS}, signature, model)")
             fingerprint = loader.project_fingerprint(project_config.load(project, Reporter()))
             connection.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-            connection.execute(f"INSERT INTO releases VALUES ({', '.join('?' * 18)})", [b"\xff"] * 18)
+            count = len(state_store.COLUMNS.split(", ")) + 2  # and the signature and the model
+            connection.execute(f"INSERT INTO releases VALUES ({', '.join('?' * count)})", [b"\xff"] * count)
         connection.commit()
         connection.close()
     sources, again = read(project)
@@ -197,3 +198,22 @@ def test_a_run_killed_at_any_moment_leaves_a_state_that_reads_right(tmp_path: Pa
     fresh, fresh_diagnostics = read(project, cache=False)
     assert diagnostics == fresh_diagnostics
     assert [(s.digest, s.release) for s in sources] == [(s.digest, s.release) for s in fresh]
+
+
+def test_models_read_later_are_the_ones_their_rows_named(tmp_path: Path):
+    """A build reads the rows without their models (sources/load.py load_models reads them when it goes on)."""
+    project = project_of(tmp_path, 2)
+    aged(project)
+    fresh, _ = read(project, cache=False)
+    config = project_config.load(project, Reporter())
+    later, _ = read(project, models=False, keep=True)
+    assert [s.needs_model for s in later] == [True, True]
+    assert [(s.embargo, s.draft, s.photo_files()) for s in later] == [(None, False, [])] * 2  # known undecoded
+    assert loader.load_models(config, later) is True
+    assert [s.release for s in later] == [s.release for s in fresh]
+    assert [s.positions for s in later] == [s.positions for s in fresh]
+    replaced, _ = read(project, models=False, keep=True)
+    with sqlite3.connect(project / state_store.STATE_FILE) as connection:  # another run wrote another model since
+        connection.execute("UPDATE releases SET model = ? WHERE name = ?", (b"{}", "releases/2024-01-02-r1.yaml"))
+    connection.close()
+    assert loader.load_models(config, replaced) is False

@@ -3,7 +3,9 @@
 It lives in `.out.builds/manifest-<build folder>.json`, never inside the published folder, and is
 written before the atomic swap: the next build links a release's folder of the store again when its
 fingerprint is unchanged, and renders it into a new folder otherwise. It also records, for each newsroom
-file (listing page, feed, sitemap), the key of what it was made from: an unchanged one is carried over.
+file (listing page, feed, sitemap), the key of what it was made from: an unchanged one is carried over;
+and the key of everything the whole newsroom was made from (build/noop.py): a build with the same key changes
+nothing.
 """
 
 from __future__ import annotations
@@ -31,21 +33,34 @@ class Published:
     releases: dict[str, dict] = field(default_factory=dict)  # slug: {"fingerprint", "files", "folder", ...}
     # newsroom-level file: [the key of what it was made from, its inode, size and modification time (ns)]
     site: dict[str, list] = field(default_factory=dict)
+    noop: dict = field(default_factory=dict)  # build/noop.py's record of what the whole newsroom was made from
 
 
 def read(staging: Staging) -> Published:
     """The published build, or an empty record when there is none presskit can build on."""
-    previous = staging.previous
-    if previous is None or previous.parent != staging.store:
+    return _read(staging.store, staging.previous)
+
+
+def published(out: Path) -> Published:
+    """The build published in `out`, read without making a build folder."""
+    out = Path(os.path.abspath(out))
+    previous = Path(os.path.realpath(out)) if out.is_symlink() or out.is_dir() else None
+    return _read(out.parent / f".{out.name}.builds", previous)
+
+
+def _read(store: Path, previous: Path | None) -> Published:
+    if previous is None or previous.parent != store:
         return Published()
     try:
-        data = json.loads(_path(staging.store, previous).read_bytes())
+        data = json.loads(_path(store, previous).read_bytes())
         if data.get("presskit") != __version__:
             return Published()
         site = data.get("site", {})
         if not isinstance(site, dict):  # a manifest of the earlier layout: the newsroom files are made again
             site = {}
-        return Published(previous, dict(data["releases"]), {str(k): v for k, v in site.items() if isinstance(v, list)})
+        site = {str(k): v for k, v in site.items() if isinstance(v, list)}
+        noop = data.get("noop")
+        return Published(previous, dict(data["releases"]), site, noop if isinstance(noop, dict) else {})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Published()
 
@@ -56,11 +71,29 @@ def folders(published: Published) -> set[str]:
     return {e["folder"] for e in entries if isinstance(e, dict) and isinstance(e.get("folder"), str)}
 
 
-def write(staging: Staging, entries: dict[str, dict], keys: dict[str, str]) -> None:
+def write(staging: Staging, entries: dict[str, dict], keys: dict[str, str], noop: dict | None = None) -> None:
     """Record what the new build folder holds, once its files are written (before it is published)."""
     site = {relative: [key, *file_stamp(staging.folder / relative)] for relative, key in sorted(keys.items())}
     data = {"presskit": __version__, "releases": dict(sorted(entries.items())), "site": site}
+    if noop:
+        data["noop"] = noop
     _path(staging.store, staging.folder).write_text(json.dumps(data, separators=(",", ":")), encoding="ascii")
+
+
+def remember(published: Published, noop: dict) -> None:
+    """Record a new no-op key in the manifest of the published build, which a build kept as it was: replaced
+    in one rename (the manifest is beside the build, never inside what readers of the output see)."""
+    if published.folder is None or published.noop == noop:
+        return
+    path = _path(published.folder.parent, published.folder)
+    try:
+        data = json.loads(path.read_bytes())
+        data["noop"] = noop
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="ascii")
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        pass  # the next build simply takes the longer way
 
 
 def intact(published: Published, slugs: set[str]) -> bool:
@@ -125,7 +158,7 @@ def untouched(store: Path, entry: dict) -> bool:
     if not isinstance(folder, str) or not folder.startswith(RELEASE_PREFIX) or "/" in folder:
         return False
     try:
-        status = os.lstat(store / folder)
+        status = os.lstat(os.path.join(store, folder))  # not pathlib: once per release of a no-op build
     except OSError:
         return False
     return stat.S_ISDIR(status.st_mode) and status.st_ctime_ns == entry.get("stamp")

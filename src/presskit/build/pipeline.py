@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from presskit.build import cluster, fragments, manifest, outputs, plan, warmstart
+from presskit.build import cluster, fragments, manifest, noop, outputs, plan, warmstart
 from presskit.build.progress import Silent
 from presskit.build.project import load_config
 from presskit.build.publication import Publication
@@ -23,7 +23,7 @@ from presskit.site.context import RenderContext
 from presskit.site.view import ReleaseView
 from presskit.sources import translations
 from presskit.sources.archive import Archive
-from presskit.sources.load import Source
+from presskit.sources.load import Source, load_models
 from presskit.sources.load import load as load_sources
 from presskit.text import urls
 
@@ -62,6 +62,7 @@ class BuildResult:
     newsroom_changed: bool = False  # a new newsroom was published in the output folder
     hub: str = ""  # the WebSub hub the feeds name (websub_hub), "" without one
     changed_feeds: list[str] = field(default_factory=list)  # with a hub: URLs of the feeds whose bytes changed
+    skipped: bool = False  # known to change nothing before any release was decoded (build/noop.py)
 
     @property
     def ok(self) -> bool:
@@ -72,7 +73,7 @@ def load_releases(
     config: Config, reporter: Reporter, now: dt.datetime | None = None, *, force: bool = False, models: bool = True
 ) -> list[Source]:
     """Every release of the project, with its warnings; all problems go to the reporter (see sources/load.py)."""
-    return load_sources(config, reporter, now, cache=not force, models=models)
+    return load_sources(config, reporter, now, cache=not force, models=models, keep=True)
 
 
 def load_project(
@@ -155,12 +156,13 @@ def _build(
         )
         return result
     with lock:
+        before = len(reporter.items)
         if archive is not None:
             sources = archive.load(config, reporter, now, force=options.force)
         else:
-            sources = load_releases(config, reporter, now, force=options.force)
+            sources = load_releases(config, reporter, now, force=options.force, models=False)  # no model read yet
         result.checked = len(sources)
-        result.photos = {photo.source for source in sources for photo in source.release.photos}
+        result.photos = {Path(photo) for photo in {photo for source in sources for photo in source.photo_files()}}
         if reporter.errors:
             return result
         try:  # again, now that the photos' folders are known
@@ -171,7 +173,15 @@ def _build(
                 if created:
                     outputs.remove_new_store(store)
             return result
-        _build_locked(options, config, sources, now, out, executor, progress, result)
+        key = noop.record(config, sources, options.drafts, now)
+        public = noop.public(sources, now, options.drafts)
+        if not (options.force or options.embargoed) and noop.unchanged(out, key, now, {s.slug for s in public}):
+            noop.report(sources, public, progress, result)  # nothing to do: no release decoded
+            return result
+        if not load_models(config, sources):  # another run changed the store meanwhile: read it all again
+            del reporter.items[before:]
+            sources = load_releases(config, reporter, now, force=options.force)
+        _build_locked(options, config, sources, now, out, executor, progress, result, key)
     return result
 
 
@@ -207,6 +217,7 @@ class NewsroomBuild:
     deferred: Path | None = None  # the published build: nothing to render, its files linked only if needed
     force: bool = False  # render every release: nothing is reused from the published build
     reuse: plan.SiteReuse | None = None  # which listing pages, feeds and sitemaps are carried over
+    key: dict | None = None  # the no-op key of this build (build/noop.py), recorded in its manifest
 
     def locate(self, relative: str) -> Path:
         """Where a release's file of this build can be read: the new folder, or the published build whose
@@ -225,8 +236,10 @@ def _build_locked(
     executor: cluster.Executor,
     progress: Silent,
     result: BuildResult,
+    key: dict | None = None,
 ) -> None:
-    """The build proper, with the output folders locked: what is public, the newsroom, the embargoed copies."""
+    """The build proper, with the output folders locked: what is public, the newsroom, the embargoed copies;
+    `key` is what build/noop.py records of it."""
     reporter = result.reporter
     public = [s for s in sources if is_public(s.release, now, options.drafts)]
     published = {s.release.slug for s in public}
@@ -234,7 +247,7 @@ def _build_locked(
     views = release_views([s.release for s in public], config)
     context = RenderContext.for_site(config, tuple(sections.languages(views)))
     pool = executor.pool(config, context.languages)
-    run = NewsroomBuild(config, public, views, context, pool, progress, result, force=options.force)
+    run = NewsroomBuild(config, public, views, context, pool, progress, result, force=options.force, key=key)
 
     publication = Publication.begin(out, config.root, reporter, manifests=True)
     if publication is None:
@@ -327,6 +340,8 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
         result.changed_feeds = _changed_feeds(staging, run.config.base_url)
     if run.deferred is not None and manifest.same_newsroom(published, staging.site, staging.kept):
         publication.keep()  # nothing changed: the published build stays, untouched
+        if run.key is not None:
+            manifest.remember(published, run.key)  # beside it: the next build may know it at once
         return
 
     if run.deferred is not None:
@@ -343,7 +358,7 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
         }
     keys = {relative: run.reuse.keys.get(relative, "") for relative in (*staging.site, *staging.kept)}
     staging.flush()
-    manifest.write(staging, run.entries, keys)
+    manifest.write(staging, run.entries, keys, run.key)
 
 
 def _changed_feeds(staging: Staging, base_url: str) -> list[str]:

@@ -33,9 +33,13 @@ PACKAGE = Path(__file__).resolve().parent.parent  # the whole presskit package
 
 class Source:
     """A valid release with where its fields are written and the digest of its own inputs; a release that
-    comes from the state store is decoded when it is first asked for."""
+    comes from the state store is decoded when it is first asked for. What decides whether it is public
+    (`embargo`, `draft`) and its photo files are known without decoding it."""
 
-    __slots__ = ("digest", "slug", "lang", "translation_of", "path", "found", "_release", "_positions", "_model")
+    __slots__ = (
+        "digest", "slug", "lang", "translation_of", "path", "found", "embargo", "draft",
+        "_release", "_positions", "_model",
+    )  # fmt: skip
 
     def __init__(self, digest: str, path: str, slug: str, found: Row | dict, language: tuple[str, str], **model):
         self.digest = digest  # the YAML bytes and the photos (path, size, modification time)
@@ -43,6 +47,7 @@ class Source:
         self.found = found  # its warnings: the state store's row, or checks.findings of a file validated now
         self.slug = slug
         self.lang, self.translation_of = language
+        self.embargo, self.draft = model.get("public", (None, False))  # embargo: microseconds since 1970
         self._release, self._positions = model.get("release"), model.get("positions")
         self._model = model.get("model")  # the stored model's bytes, decoded when the release is asked for
 
@@ -56,13 +61,46 @@ class Source:
     def positions(self) -> dict:
         if self._positions is None:
             self._decode()
+        if isinstance(self._positions, str):  # kept as its JSON text until asked for (a build never does)
+            self._positions = json.loads(self._positions)
         return self._positions
+
+    @property
+    def needs_model(self) -> bool:
+        """Its release is neither decoded nor read from the store (load(..., models=False)): see load_models."""
+        return self._release is None and self._model is None
+
+    def photo_files(self) -> list[str]:
+        """The paths of its photo files, as its release names them, without decoding it."""
+        if self._release is not None:
+            return [str(photo.source) for photo in self._release.photos]
+        if isinstance(self.found, Row):
+            return [photo[0] for photo in json.loads(self.found.photos)] if self.found.photos != "[]" else []
+        raise RuntimeError(f"the photos of {self.path} were not kept (load(..., models=False))")
 
     def _decode(self) -> None:
         if self._model is None:
             raise RuntimeError(f"the model of {self.path} was not read (load(..., models=False))")
-        data = json.loads(self._model)
-        self._release, self._positions, self._model = decode_release(data["release"]), data["positions"], None
+        text = self._model.decode()
+        self._model = None
+        if text.startswith(_POSITIONS):  # as _model_of writes it: the positions' text kept, not their objects
+            end = _JSON.raw_decode(text, len(_POSITIONS))[1]
+            if text.startswith(_RELEASE, end):
+                self._positions = text[len(_POSITIONS) : end]
+                self._release = decode_release(_JSON.raw_decode(text, end + len(_RELEASE))[0])
+                return
+        data = json.loads(text)
+        self._release, self._positions = decode_release(data["release"]), data["positions"]
+
+
+# A stored model: its positions first, then its release. Decoding a release keeps the positions' JSON text (0.6 kB)
+# rather than their objects (3 kB; 29 MB at 10,000 releases, which no build reads).
+_POSITIONS, _RELEASE = '{"positions": ', ', "release": '
+_JSON = json.JSONDecoder()
+
+
+def _model_of(release: Release, positions: dict) -> bytes:
+    return json.dumps({"positions": positions, "release": encode_release(release)}).encode()
 
 
 def load(
@@ -72,11 +110,13 @@ def load(
     *,
     cache: bool = True,
     models: bool = True,
+    keep: bool | None = None,
 ) -> list[Source]:
     """Every valid release of the project in file order, and every error and warning of the project.
 
     `cache=False` reads and validates every file (the state is then written afresh); `models=False` does not
-    read the validated models of unchanged files (`check` needs only their warnings)."""
+    read the validated models of unchanged files (`check` needs only their warnings), nor keep those of the
+    files validated now unless `keep` (a build, which may need them: load_models reads the others later)."""
     now = now or dt.datetime.now(dt.UTC)
     # The installed fonts' coverage (fontconfig, in another process: about 50 ms) is asked for while the
     # files are read: the warnings about characters no font has need it at the end.
@@ -86,7 +126,7 @@ def load(
     try:
         clock = state.clock() if state is not None else 0
         rows = state.rows(models) if state is not None and cache else {}
-        reading = _Reading(config, reporter, state, clock, rows, models)
+        reading = _Reading(config, reporter, state, clock, rows, models, keep)
         loaded = [source for source in map(reading.source, files.release_entries(config)) if source is not None]
         if state is not None:
             for name in rows.keys() - reading.names:
@@ -101,12 +141,34 @@ def load(
     return loaded
 
 
+def load_models(config: Config, sources: list[Source]) -> bool:
+    """Read from the state store the models that load(..., models=False) left out, each the one its row
+    named then; False when one is not there any more (another run replaced it): load again."""
+    wanted = {source.found.name: source for source in sources if source.needs_model}
+    if not wanted:
+        return True
+    state = State.open(config.root, project_fingerprint(config))
+    if state is None:
+        return False
+    try:
+        for name, model in state.models(wanted):
+            source = wanted[name]
+            if state.model(source.found._replace(model=model)) is not None:
+                source._model = model
+                del wanted[name]
+    finally:
+        state.close()
+    return not wanted
+
+
 class _Reading:
     """One run's reading of the release files, against the state store's rows."""
 
-    def __init__(self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict, models: bool):
+    def __init__(
+        self, config: Config, reporter: Reporter, state: State | None, clock: int, rows: dict, models: bool, keep=None
+    ):
         self.config, self.reporter, self.state, self.clock, self.rows = config, reporter, state, clock, rows
-        self.models = models
+        self.models, self.keep = models, models if keep is None else keep
         self.root = os.path.realpath(config.root) + os.sep
         folder = config.root / config.releases_dir
         self.folder_inside = (os.path.realpath(folder) + os.sep).startswith(self.root)
@@ -160,7 +222,8 @@ class _Reading:
             if model is None:  # a model that is not the one its row signed: the file is validated again
                 return self._validate(row.name, path, None, None)
         slug = os.path.splitext(os.path.basename(path))[0]
-        return Source(row.inputs, path, slug, row, (row.lang, row.translation_of), model=model)
+        public = (row.embargo, bool(row.draft))
+        return Source(row.inputs, path, slug, row, (row.lang, row.translation_of), model=model, public=public)
 
     def _validate(self, name: str, path: str, data: bytes | None, stat) -> Source | None:
         # Parsing and validation (the field readers, Markdown): imported only when a file changed, which a
@@ -180,8 +243,9 @@ class _Reading:
         inputs = _digest(digest, photos)
         positions = checks.positions(root, text.splitlines())
         found = checks.findings(release, positions, self.config)
+        public = (None if release.embargo is None else checks.microseconds(release.embargo), release.draft)
         if self.state is not None and stat is not None:
-            model = json.dumps({"release": encode_release(release), "positions": positions}).encode()
+            model = _model_of(release, positions)
             row = Row(
                 name,
                 stat,
@@ -195,12 +259,14 @@ class _Reading:
                 _chars(found),
                 len(found["before"]) + len(found["after"]),
                 json.dumps(found),
+                public[0],
+                int(release.draft),
             )
             self.state.record(row, model)
         language = (release.lang, release.translation_of)
-        if not self.models:  # not kept: a check of 100,000 new files holds their warnings only
-            return Source(inputs, path, release.slug, found, language)
-        return Source(inputs, path, release.slug, found, language, release=release, positions=positions)
+        if not self.keep:  # not kept: a check of 100,000 new files holds their warnings only
+            return Source(inputs, path, release.slug, found, language, public=public)
+        return Source(inputs, path, release.slug, found, language, release=release, positions=positions, public=public)
 
     def _trust(self, stat: tuple, photos: list) -> int:
         """What a later run may take on trust (see state.py): a file or photo whose times are not older than

@@ -32,11 +32,11 @@ FOLDER = ".presskit"
 STATE_FILE = Path(FOLDER) / "state.sqlite"
 _LOCK = "state.lock"  # shared while a process uses the database, exclusive to replace a damaged one
 _CLOCK = "state.clock"  # touched at the start of a run: the file system's own "now"
-SCHEMA = 1
+SCHEMA = 2  # 2: the embargo and draft columns
 _BUSY_SECONDS = 5.0
 COLUMNS = (
     "name, size, mtime_ns, ino, ctime_ns, trusted, digest, photos, inputs, lang, translation_of, "
-    "published, chars, warned, findings, model_signature"
+    "published, chars, warned, findings, embargo, draft, model_signature"
 )
 # What a row's signature covers: every column but the model (which its own signature, a column, covers), as
 # SQLite writes them in JSON: one unambiguous text, made in C when the rows are read.
@@ -82,6 +82,8 @@ class Row(NamedTuple):
     chars: str  # the characters of its texts that need a glyph
     warned: int  # how many warnings it has whatever the clock and the fonts
     findings: str  # JSON: checks.findings
+    embargo: int | None  # the embargo in microseconds since 1970, None without one: what is public is known undecoded
+    draft: int  # 1 for a draft
     model_signature: str = ""
     model: bytes | None = None
 
@@ -157,8 +159,8 @@ class State:
         key = self.row_key
         try:
             for values in self.connection.execute(query, () if names is None else (json.dumps(names),)):
-                if hmac.compare_digest(values[17], hmac.digest(key, values[16].encode(), "sha256").hex()):
-                    row = Row(values[0], values[1:5], *values[5:16], values[18] if models else None)
+                if hmac.compare_digest(values[19], hmac.digest(key, values[18].encode(), "sha256").hex()):
+                    row = Row(values[0], values[1:5], *values[5:18], values[20] if models else None)
                     found[row.name] = row
         except sqlite3.Error as exc:
             self.damaged = not _busy(exc)  # busy beyond the timeout: this run reads every file
@@ -167,6 +169,16 @@ class State:
             self.damaged = True
             return {}
         return found
+
+    def models(self, names) -> list[tuple[str, bytes]]:
+        """The stored models of these files, as (name, model), unchecked: `model` checks each against its row."""
+        if self.stale:
+            return []
+        try:
+            found = self.connection.execute("SELECT name, model FROM releases WHERE model IS NOT NULL").fetchall()
+        except sqlite3.Error:
+            return []
+        return [(name, model) for name, model in found if name in names]
 
     def model(self, row: Row) -> bytes | None:
         """A row's model bytes, if they are the ones its signature names."""
@@ -180,7 +192,8 @@ class State:
         try:
             signature = self._sign_model(row.name, model) if model is not None else row.model_signature
             values = (row.name, *row.stat, row.trusted, row.digest, row.photos, row.inputs, row.lang)
-            values += (row.translation_of, row.published, row.chars, row.warned, row.findings, signature)
+            values += (row.translation_of, row.published, row.chars, row.warned, row.findings, row.embargo, row.draft)
+            values += (signature,)
             for value in values:
                 if isinstance(value, str):
                     value.encode("utf-8")  # a file name that is not UTF-8 is simply not recorded
@@ -297,7 +310,8 @@ def _connect(folder: Path) -> sqlite3.Connection | str | None:
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS releases (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
                     "ino INTEGER, ctime_ns INTEGER, trusted INTEGER, digest TEXT, photos TEXT, inputs TEXT, lang TEXT, "
-                    "translation_of TEXT, published INTEGER, chars TEXT, warned INTEGER, findings TEXT, model_signature TEXT, "
+                    "translation_of TEXT, published INTEGER, chars TEXT, warned INTEGER, findings TEXT, embargo INTEGER, draft INTEGER, "
+                    "model_signature TEXT, "
                     "signature TEXT, model BLOB)"
                 )
                 connection.execute(f"PRAGMA user_version = {SCHEMA}")

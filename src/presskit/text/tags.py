@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+@functools.cache  # an archive has few tags, each asked for once per release that carries it
 def slug(tag: str) -> str:
     """'Appel à projets' -> 'appel-a-projets'; scripts without Latin letters keep their characters."""
     text = unicodedata.normalize("NFKD", tag.lower())
