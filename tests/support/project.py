@@ -65,7 +65,7 @@ def expected_store(out: Path) -> list[str]:
     others.remove(published.name)
     if len(others) == 1 and (store / f"manifest-{others[0]}.json").exists():
         folders.append(store / others[0])
-    names = {".presskit-store", "lock"}
+    names = {".presskit-store", "lock", "tidy"}
     for folder in folders:
         names |= {folder.name, f"manifest-{folder.name}.json"}
         names |= {os.readlink(entry.path)[3:] for entry in os.scandir(folder) if entry.is_symlink()}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from presskit.build import manifest, plan
 from presskit.build.progress import Silent
+from presskit.build.staging import TIDY
 from presskit.model import Config
 from presskit.sources.checks import microseconds
 from presskit.sources.load import Source, project_fingerprint
@@ -61,9 +62,17 @@ def unchanged(out: Path, current: dict, now: dt.datetime, slugs: set[str]) -> bo
     since, until = recorded.get("since"), recorded.get("until")
     if (since is not None and moment < since) or (until is not None and moment >= until):
         return False
-    if not manifest.intact(published, slugs):
+    if not manifest.intact(published, slugs) or not _tidy(published.folder):
         return False
     return all(_stamp(published.folder / relative) == stamp[1:] for relative, stamp in published.site.items())
+
+
+def _tidy(folder: Path) -> bool:
+    """The store was cleaned after this build was published (staging.TIDY): nothing an interrupted build left."""
+    try:
+        return (folder.parent / TIDY).read_text(encoding="ascii") == folder.name + "\n"
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _stamp(path: Path) -> list[int] | None:

@@ -18,7 +18,7 @@ MARKER = ".presskit-store"  # in every build store: "presskit made this folder a
 LOCK = "lock"
 # Everything presskit writes in a build store; a store holding anything else is not presskit's.
 _STORE_NAMES = re.compile(
-    r"^(build-[^/]+|release-[^/]+|previous-[^/]+|manifest-[^/]+\.json|\.link-[^/]+|lock|\.presskit-store)$"
+    r"^(build-[^/]+|release-[^/]+|previous-[^/]+|manifest-[^/]+\.json|\.link-[^/]+|lock|tidy|\.presskit-store)$"
 )
 _STORE_FOLDER = re.compile(r"^\..+\.builds$")
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from presskit.build.spare import Spare
 
-RELEASE_PREFIX = "release-"  # the store's release folders: `.out.builds/release-*`
+RELEASE_PREFIX = "release-"
+TIDY = "tidy"  # the store's record that it was cleaned after its build was published: `tidy` names that build  # the store's release folders: `.out.builds/release-*`
 MANIFEST_PREFIX = "manifest-"  # `.out.builds/manifest-<build folder>.json` (build/manifest.py)
 
 
@@ -194,6 +195,7 @@ class Staging:
         if link.is_symlink() or link.exists():
             link.unlink()
         os.symlink(os.path.relpath(self.folder, self.out.parent), link)
+        (self.store / TIDY).unlink(missing_ok=True)  # until the store is cleaned below (see build/noop.py)
         os.replace(link, self.out)
         _fsync_dir(self.out.parent)
         if (
@@ -208,6 +210,7 @@ class Staging:
         self._clean()
         if old is not None and old not in (self.folder, self.spare) and old.is_relative_to(self.store):
             shutil.rmtree(old, ignore_errors=True)
+        self._tidied(self.folder.name)
 
     def discard(self) -> None:
         """Forget this build, and the release folders it made; `out` is untouched. A spare this build did
@@ -229,6 +232,16 @@ class Staging:
             keep.add(self.folder.name)
             linked |= {target[3:] for target in self.reusing.links.values()}
         self._clean(keep, linked)
+        self._tidied(published.name)
+
+    def _tidied(self, published: str) -> None:
+        """Record that the store holds nothing but the build published in it, its spare and their release
+        folders: a build killed between its switch and its cleaning leaves no record, and the next build that
+        would change nothing cleans instead of skipping (build/noop.py)."""
+        temporary = self.store / f".link-{TIDY}"
+        temporary.unlink(missing_ok=True)
+        temporary.write_text(published + "\n", encoding="ascii")
+        os.replace(temporary, self.store / TIDY)
 
     def _clean(self, keep: set[str] | None = None, linked: set[str] | None = None) -> None:
         """Remove build folders left by interrupted runs (never the published one nor the spare) and their
@@ -239,7 +252,7 @@ class Staging:
         manifests = {manifest_name(name) for name in keep}
         for entry in os.scandir(self.store):
             name = entry.name
-            made_before_a_crash = name.startswith(".link-") and entry.is_symlink()
+            made_before_a_crash = name.startswith(".link-") and (entry.is_symlink() or name == f".link-{TIDY}")
             gone = name.startswith(MANIFEST_PREFIX) and name not in manifests and entry.is_file(follow_symlinks=False)
             if made_before_a_crash or gone:  # a link made just before a crash, the manifest of a build gone
                 os.unlink(entry.path)
