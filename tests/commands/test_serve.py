@@ -3,72 +3,31 @@
 from __future__ import annotations
 
 import json
-import os
-import queue
 import re
 import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from support import serving
 from support.project import GOOD_RELEASE, make_project, tree_digest
+from support.serving import fetch, wait_for
 
 SLUG = "2024-01-15-good"
-WAIT = 120  # seconds: generous bounds for a busy machine; each wait ends as soon as its condition holds
-
-
-def fetch(port: int, path: str) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-        return response.read().decode("utf-8")
-
-
-def wait_for(condition, what: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture
 def server(tmp_path: Path):
     project = make_project(tmp_path, {f"{SLUG}.yaml": GOOD_RELEASE})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    lines: queue.Queue = queue.Queue()
-    errors: list[str] = []
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    threading.Thread(target=lambda: [errors.append(line) for line in process.stderr], daemon=True).start()
-
-    def port() -> int | None:
-        try:
-            match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", lines.get(timeout=0.5))
-        except queue.Empty:
-            return None
-        return int(match.group(1)) if match else None
-
+    process, port, errors = serving.start(project)
     try:
-        yield project, wait_for(port, "the server's address"), errors
+        yield project, port, errors
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            assert process.wait(timeout=30) == 0
-        finally:
-            process.kill()
+        serving.stop(process)
 
 
 def test_serve_rebuilds_and_serves_the_changed_page(server):
@@ -111,12 +70,8 @@ def test_serve_answers_only_inside_the_newsroom(server):
     project, port, _errors = server
     (project / "secret.txt").write_text("not for the web")
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/../pyproject.toml", "/.out.builds/"):
-        try:
-            body = fetch(port, path)
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 404
-        else:
-            assert "not for the web" not in body and "tool.presskit" not in body
+        body = fetch(port, path)  # None: 404 (any other error status is raised)
+        assert body is None or ("not for the web" not in body and "tool.presskit" not in body)
     css = fetch(port, "/newsroom.css")
     assert "presskit-reload" not in css
 

@@ -5,44 +5,17 @@ from __future__ import annotations
 
 import io
 import os
-import queue
-import re
-import signal
-import subprocess
-import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from support import serving
 from support.project import GOOD_RELEASE, make_project
+from support.serving import fetch, wait_for
 
-WAIT = 120  # seconds: generous bounds for a busy machine; each wait ends as soon as its condition holds
 PHOTO = "photos:\n  - file: photos/harbour.png\n    alt: A harbour\n    credit: Us\n"
-
-
-def wait_for(condition, what: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def fetch(port: int, path: str) -> str | None:
-    """The page served at `path`, None when there is none (404)."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise
 
 
 def release(title: str) -> str:
@@ -55,33 +28,13 @@ def serve():
     processes = []
 
     def start(project: Path) -> int:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "presskit", "serve", "--port", "0", "--jobs", "1"],
-            cwd=project,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        process, port, _errors = serving.start(project)
         processes.append(process)
-        lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-
-        def port() -> int | None:
-            try:
-                match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", lines.get(timeout=0.5))
-            except queue.Empty:
-                return None
-            return int(match.group(1)) if match else None
-
-        return wait_for(port, "the server's address")
+        return port
 
     yield start
     for process in processes:
-        process.send_signal(signal.SIGINT)
-        try:
-            assert process.wait(timeout=30) == 0
-        finally:
-            process.kill()
+        serving.stop(process)
 
 
 def test_edits_additions_deletions_and_renames_are_served(tmp_path: Path, serve):
