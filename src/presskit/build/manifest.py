@@ -36,11 +36,6 @@ class Published:
     noop: dict = field(default_factory=dict)  # build/noop.py's record of what the whole newsroom was made from
 
 
-def read(staging: Staging) -> Published:
-    """The published build, or an empty record when there is none presskit can build on."""
-    return _read(staging.store, staging.previous)
-
-
 def published(out: Path) -> Published:
     """The build published in `out`, read without making a build folder."""
     out = Path(os.path.abspath(out))

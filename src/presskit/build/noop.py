@@ -51,10 +51,9 @@ def public(sources: list[Source], now: dt.datetime, drafts: bool) -> list[Source
     return [s for s in sources if (drafts or not s.draft) and (s.embargo is None or s.embargo <= moment)]
 
 
-def unchanged(out: Path, current: dict, now: dt.datetime, slugs: set[str]) -> bool:
-    """The build published in `out` was made from the same key, `now` is in its window, and it is intact: it
-    links exactly these releases and holds the newsroom files its manifest records, each as its build wrote it."""
-    published = manifest.published(out)
+def unchanged(published: manifest.Published, current: dict, now: dt.datetime, slugs: set[str]) -> bool:
+    """The published build was made from the same key, `now` is in its window, and it is intact: it links
+    exactly these releases and holds the newsroom files its manifest records, each as its build wrote it."""
     recorded = published.noop
     if not recorded or recorded.get("key") != current["key"]:
         return False

@@ -174,14 +174,14 @@ def _build(
                     outputs.remove_new_store(store)
             return result
         key = noop.record(config, sources, options.drafts, now)
-        public = noop.public(sources, now, options.drafts)
-        if not (options.force or options.embargoed) and noop.unchanged(out, key, now, {s.slug for s in public}):
+        public, published = noop.public(sources, now, options.drafts), manifest.published(out)  # read once
+        if not (options.force or options.embargoed) and noop.unchanged(published, key, now, {s.slug for s in public}):
             noop.report(sources, public, progress, result)  # nothing to do: no release decoded
             return result
         if not load_models(config, sources):  # another run changed the store meanwhile: read it all again
             del reporter.items[before:]
             sources = load_releases(config, reporter, now, force=options.force)
-        _build_locked(options, config, sources, now, out, executor, progress, result, key)
+        _build_locked(options, config, sources, now, out, executor, progress, result, key, published)
     return result
 
 
@@ -218,6 +218,7 @@ class NewsroomBuild:
     force: bool = False  # render every release: nothing is reused from the published build
     reuse: plan.SiteReuse | None = None  # which listing pages, feeds and sitemaps are carried over
     key: dict | None = None  # the no-op key of this build (build/noop.py), recorded in its manifest
+    previous: manifest.Published = field(default_factory=manifest.Published)  # the build `out` holds now
 
     def locate(self, relative: str) -> Path:
         """Where a release's file of this build can be read: the new folder, or the published build whose
@@ -237,9 +238,9 @@ def _build_locked(
     progress: Silent,
     result: BuildResult,
     key: dict | None = None,
+    previous: manifest.Published | None = None,
 ) -> None:
-    """The build proper, with the output folders locked: what is public, the newsroom, the embargoed copies;
-    `key` is what build/noop.py records of it."""
+    """The build proper, with the output folders locked (`previous`: what `out` holds; `key`: build/noop.py's)."""
     reporter = result.reporter
     public = [s for s in sources if is_public(s.release, now, options.drafts)]
     published = {s.release.slug for s in public}
@@ -248,6 +249,7 @@ def _build_locked(
     context = RenderContext.for_site(config, tuple(sections.languages(views)))
     pool = executor.pool(config, context.languages)
     run = NewsroomBuild(config, public, views, context, pool, progress, result, force=options.force, key=key)
+    run.previous = previous if previous is not None else manifest.published(out)
 
     publication = Publication.begin(out, config.root, reporter, manifests=True)
     if publication is None:
@@ -276,7 +278,7 @@ def _build_locked(
 def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
     """Plan, render what changed and link the rest, write the listings, feeds and sitemap, and the manifest."""
     staging, result, progress = run.staging, run.result, run.progress
-    published = manifest.read(staging)
+    published = run.previous
     if published.folder is not None:  # kept whole as the spare after the switch, with its release folders
         staging.retain(manifest.folders(published))
     if run.force:
@@ -292,7 +294,7 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
         staging.new_release(view.slug)
     try:
         started = partial(progress.start, len(decision.render), len(run.views) - len(decision.render))
-        with run.pool.start(decision.render, staging, started, _report_done(progress)) as rendering:
+        with run.pool.start(decision.render, staging, started, progress.done) as rendering:
             # While a lone edited release renders in another process, the others are linked and the
             # listings written. With nothing to render, linking waits: the build may change nothing.
             if decision.unchanged:
@@ -309,7 +311,7 @@ def _write_newsroom(run: NewsroomBuild, publication: Publication) -> None:
             outcomes = rendering.results()
         for view in lost:
             staging.new_release(view.slug)
-        outcomes.update(run.pool.render(lost, staging, done=_report_done(progress)))
+        outcomes.update(run.pool.render(lost, staging, done=progress.done))
     finally:
         progress.finish()
     result.reused.extend(run.entries)
@@ -383,10 +385,6 @@ def _listings(run: NewsroomBuild) -> list[str]:
         if view.slug in run.entries:
             fragments.recall(view, run.entries[view.slug].get("fragments"))
     return newsroom.write(run.views, run.staging, run.context, run.reuse)
-
-
-def _report_done(progress: Silent):
-    return lambda slug, rendered: progress.rendered(slug, rendered.ok)
 
 
 def release_views(public: list[Release], config: Config) -> list[ReleaseView]:

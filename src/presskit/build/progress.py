@@ -35,6 +35,10 @@ class Silent:
     def rendered(self, slug: str, ok: bool) -> None:
         pass
 
+    def done(self, slug: str, outcome) -> None:
+        """A release's render is over (a render pool's `done`, given its workers.Rendered)."""
+        self.rendered(slug, outcome.ok)
+
     def finish(self) -> None:
         pass
 
